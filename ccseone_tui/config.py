@@ -1,0 +1,199 @@
+"""Settings (a TOML file under the user config dir) and the paths the app writes to.
+
+Precedence: command-line flags > environment (``CCSEONE_CONFIG``, ``CCSEONE_DATA_DIR``,
+``KUBECONFIG``) > the settings file > defaults. A bad value in the file is reported with the
+file, the key, the value and what is allowed, never silently replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "ccseone"
+
+DEFAULT_REGIONS = ("cn-east-1", "cn-north-1", "cn-south-1", "cn-southwest-1", "idc")
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be used; the message names the file, key and rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    language: str | None = None  # None: from LANG
+    theme: str = "textual-dark"
+    regions: tuple[str, ...] = DEFAULT_REGIONS
+    read_only: bool = False
+    refresh_interval: float = 15.0  # seconds between cluster probes while a screen shows them
+    concurrency: int = 64  # Kubernetes calls in flight for the whole process
+    per_cluster_concurrency: int = 8  # … and for one cluster
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    log_buffer_lines: int = 50_000
+    log_max_streams: int = 50
+    production_selector: str = "env=prod"  # clusters matching it need typed confirmation
+    kubeconfig: str | None = None
+    data_dir: Path | None = None  # None: the platform's user data dir
+    config_path: Path | None = None  # the file these settings came from, if any
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        if self.data_dir is not None:
+            return self.data_dir
+        env = os.environ.get("CCSEONE_DATA_DIR")
+        if env:
+            return Path(env)
+        from platformdirs import user_data_path
+
+        return user_data_path(APP_NAME, appauthor=False)
+
+    @property
+    def db_path(self) -> Path:
+        return self.resolved_data_dir / "ccseone.db"
+
+    @property
+    def credentials_dir(self) -> Path:
+        """Kubeconfig files the app itself creates (local registration), mode 0600."""
+        return self.resolved_data_dir / "credentials"
+
+    def kubeconfig_paths(self) -> list[str]:
+        """Where to look for contexts: --kubeconfig/settings, else KUBECONFIG, else ~/.kube/config."""
+        if self.kubeconfig:
+            return [self.kubeconfig]
+        env = os.environ.get("KUBECONFIG")
+        if env:
+            return [p for p in env.split(os.pathsep) if p]
+        return [str(Path.home() / ".kube" / "config")]
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "language": (str,),
+    "theme": (str,),
+    "regions": (list,),
+    "read_only": (bool,),
+    "refresh_interval": (int, float),
+    "concurrency": (int,),
+    "per_cluster_concurrency": (int,),
+    "connect_timeout": (int, float),
+    "read_timeout": (int, float),
+    "log_buffer_lines": (int,),
+    "log_max_streams": (int,),
+    "production_selector": (str,),
+    "kubeconfig": (str,),
+    "data_dir": (str,),
+}
+
+
+def default_config_path() -> Path:
+    env = os.environ.get("CCSEONE_CONFIG")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read the settings file (absent is fine) and apply non-``None`` overrides (flags)."""
+    path = path or default_config_path()
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, OSError) as exc:
+            raise SettingsError(f"{path}: cannot read settings: {exc}") from exc
+        values = _check(path, raw)
+    settings = Settings(config_path=path if path.exists() else None, **values)
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    if "data_dir" in flags:
+        flags["data_dir"] = Path(flags["data_dir"])
+    return replace(settings, **flags)
+
+
+def _check(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
+    known = {f.name for f in fields(Settings)} - {"config_path"}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise SettingsError(f"{path}: unknown key {key!r}; known keys: {', '.join(sorted(known))}")
+        types = _TYPES[key]
+        if isinstance(value, bool) and bool not in types:
+            raise SettingsError(f"{path}: {key} = {value!r} must be a number")
+        if not isinstance(value, types):
+            wanted = " or ".join(t.__name__ for t in types)
+            raise SettingsError(f"{path}: {key} = {value!r} must be a {wanted}")
+        if key in ("concurrency", "per_cluster_concurrency", "log_buffer_lines", "log_max_streams") and value < 1:
+            raise SettingsError(f"{path}: {key} = {value!r} must be at least 1")
+        if key in ("refresh_interval", "connect_timeout", "read_timeout") and value <= 0:
+            raise SettingsError(f"{path}: {key} = {value!r} must be greater than 0")
+        if key == "regions":
+            if not value or not all(isinstance(r, str) and r for r in value):
+                raise SettingsError(f"{path}: regions must be a non-empty list of names")
+            value = tuple(value)
+        if key == "data_dir":
+            value = Path(value).expanduser()
+        out[key] = value
+    return out
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) and make it 0700: it holds the cache and credentials."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def write_private_file(path: Path, data: str | bytes) -> None:
+    """Write a file readable by the owner only (0600), atomically: never half-written."""
+    ensure_private_dir(path.parent)
+    tmp = path.with_name(path.name + ".tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode() if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+SAMPLE_CONFIG = """\
+# ccseone settings. Every key is optional.
+# language = "zh_CN"            # en | zh_CN (default: from LANG)
+# theme = "textual-dark"
+# regions = ["cn-east-1", "cn-north-1", "cn-south-1", "cn-southwest-1", "idc"]
+# read_only = false
+# refresh_interval = 15.0       # seconds between cluster probes while shown
+# concurrency = 64              # Kubernetes calls in flight, whole process
+# per_cluster_concurrency = 8
+# connect_timeout = 3.0
+# read_timeout = 10.0
+# log_buffer_lines = 50000
+# log_max_streams = 50
+# production_selector = "env=prod"
+"""
+
+
+def settings_field_names() -> list[str]:
+    return [f.name for f in fields(Settings) if f.name != "config_path"]
+
+
+__all__ = [
+    "DEFAULT_REGIONS",
+    "SAMPLE_CONFIG",
+    "Settings",
+    "SettingsError",
+    "default_config_path",
+    "ensure_private_dir",
+    "load_settings",
+    "settings_field_names",
+    "write_private_file",
+]

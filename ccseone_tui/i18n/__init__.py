@@ -1,0 +1,58 @@
+"""Message catalogs (English, Simplified Chinese) and the one lookup every layer uses.
+
+Keys name a meaning (``cluster.delete.protected``), never a sentence fragment. A key missing
+from the active catalog falls back to English, and a key missing there shows itself, so a
+forgotten translation is visible instead of crashing the screen.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ccseone_tui.i18n import en, zh_CN
+
+LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "zh_CN": zh_CN.MESSAGES}
+_current = "en"
+
+
+def normalize_language(value: str | None) -> str | None:
+    """Map ``zh_CN.UTF-8``, ``zh-cn``, ``zh`` … to a catalog name, or ``None`` if unknown."""
+    if not value:
+        return None
+    v = value.split(".")[0].replace("-", "_").lower()
+    if v.startswith("zh"):
+        return "zh_CN"
+    if v.startswith("en") or v in ("c", "posix"):
+        return "en"
+    return None
+
+
+def detect_language(flag: str | None, configured: str | None) -> str:
+    """The language to use: ``--lang`` first, then the settings file, then ``LANG``."""
+    for candidate in (flag, configured, os.environ.get("LC_ALL"), os.environ.get("LANG")):
+        lang = normalize_language(candidate)
+        if lang:
+            return lang
+    return "en"
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not one of {sorted(LANGUAGES)}")
+    _current = lang
+
+
+def language() -> str:
+    return _current
+
+
+def t(key: str, /, **params: object) -> str:
+    """The message for ``key`` in the current language, formatted with ``params``."""
+    template = LANGUAGES[_current].get(key) or en.MESSAGES.get(key) or key
+    if params:
+        try:
+            return template.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return template
+    return template

@@ -1,0 +1,5 @@
+"""cli messages."""
+
+EN: dict[str, str] = {}
+
+ZH: dict[str, str] = {}

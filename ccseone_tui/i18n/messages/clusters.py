@@ -1,0 +1,5 @@
+"""clusters messages."""
+
+EN: dict[str, str] = {}
+
+ZH: dict[str, str] = {}

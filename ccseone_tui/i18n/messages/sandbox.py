@@ -1,0 +1,5 @@
+"""sandbox messages."""
+
+EN: dict[str, str] = {}
+
+ZH: dict[str, str] = {}

@@ -1,0 +1,5 @@
+"""shell messages."""
+
+EN: dict[str, str] = {}
+
+ZH: dict[str, str] = {}
