@@ -38,6 +38,7 @@ class Settings:
     production_selector: str = "env=prod"  # clusters matching it need typed confirmation
     kubeconfig: str | None = None
     data_dir: Path | None = None  # None: the platform's user data dir
+    db_file: Path | None = None  # None: <data dir>/ccseone.db
     config_path: Path | None = None  # the file these settings came from, if any
 
     @property
@@ -53,7 +54,7 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
-        return self.resolved_data_dir / "ccseone.db"
+        return self.db_file or self.resolved_data_dir / "ccseone.db"
 
     @property
     def credentials_dir(self) -> Path:
@@ -61,7 +62,7 @@ class Settings:
         return self.resolved_data_dir / "credentials"
 
     def kubeconfig_paths(self) -> list[str]:
-        """Where to look for contexts: --kubeconfig/settings, else KUBECONFIG, else ~/.kube/config."""
+        """Context sources: --kubeconfig/settings, else KUBECONFIG, else ~/.kube/config."""
         if self.kubeconfig:
             return [self.kubeconfig]
         env = os.environ.get("KUBECONFIG")
@@ -85,7 +86,11 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "production_selector": (str,),
     "kubeconfig": (str,),
     "data_dir": (str,),
+    "db_file": (str,),
 }
+
+
+_COUNTS = ("concurrency", "per_cluster_concurrency", "log_buffer_lines", "log_max_streams")
 
 
 def default_config_path() -> Path:
@@ -109,8 +114,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         values = _check(path, raw)
     settings = Settings(config_path=path if path.exists() else None, **values)
     flags = {k: v for k, v in overrides.items() if v is not None}
-    if "data_dir" in flags:
-        flags["data_dir"] = Path(flags["data_dir"])
+    for key in ("data_dir", "db_file"):
+        if key in flags:
+            flags[key] = Path(flags[key]).expanduser()
     return replace(settings, **flags)
 
 
@@ -119,14 +125,15 @@ def _check(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
-            raise SettingsError(f"{path}: unknown key {key!r}; known keys: {', '.join(sorted(known))}")
+            known_keys = ", ".join(sorted(known))
+            raise SettingsError(f"{path}: unknown key {key!r}; known keys: {known_keys}")
         types = _TYPES[key]
         if isinstance(value, bool) and bool not in types:
             raise SettingsError(f"{path}: {key} = {value!r} must be a number")
         if not isinstance(value, types):
             wanted = " or ".join(t.__name__ for t in types)
             raise SettingsError(f"{path}: {key} = {value!r} must be a {wanted}")
-        if key in ("concurrency", "per_cluster_concurrency", "log_buffer_lines", "log_max_streams") and value < 1:
+        if key in _COUNTS and value < 1:
             raise SettingsError(f"{path}: {key} = {value!r} must be at least 1")
         if key in ("refresh_interval", "connect_timeout", "read_timeout") and value <= 0:
             raise SettingsError(f"{path}: {key} = {value!r} must be greater than 0")
@@ -134,7 +141,7 @@ def _check(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
             if not value or not all(isinstance(r, str) and r for r in value):
                 raise SettingsError(f"{path}: regions must be a non-empty list of names")
             value = tuple(value)
-        if key == "data_dir":
+        if key in ("data_dir", "db_file"):
             value = Path(value).expanduser()
         out[key] = value
     return out

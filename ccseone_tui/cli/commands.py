@@ -1,0 +1,202 @@
+"""Headless commands over the same services the TUI uses."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from typing import Any
+
+from ccseone_tui.cli.output import emit
+from ccseone_tui.config import Settings
+from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.models import ControlInstance, MemberCluster
+from ccseone_tui.domain.validation import parse_labels
+from ccseone_tui.services import AssociateRequest, Services, open_services
+
+INSTANCE_COLUMNS = [("name", "NAME"), ("id", "ID"), ("status", "STATUS"), ("region", "REGION"),
+                    ("engine", "ENGINE"), ("deletion_protection", "PROTECTED"),
+                    ("created", "CREATED")]
+CLUSTER_COLUMNS = [("name", "NAME"), ("status", "STATUS"), ("version", "VERSION"),
+                   ("nodes", "NODES"), ("edge", "EDGE"), ("latency", "LATENCY"),
+                   ("last_seen", "LAST SEEN"), ("region", "REGION"), ("labels", "LABELS")]
+
+
+def when(ts: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else ""
+
+
+def ago(ts: float | None, now: float | None = None) -> str:
+    if not ts:
+        return "never"
+    secs = max(0, int((now or time.time()) - ts))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if secs >= size:
+            return f"{secs // size}{unit} ago"
+    return f"{secs}s ago"
+
+
+def instance_row(inst: ControlInstance, counts: dict[str, int] | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "name": inst.name, "id": inst.id, "status": inst.status, "region": inst.region,
+        "engine": inst.engine, "deletion_protection": inst.deletion_protection,
+        "description": inst.description, "created": when(inst.created_at),
+    }
+    if counts is not None:
+        row.update(counts)
+    return row
+
+
+def cluster_row(c: MemberCluster, production: bool) -> dict[str, Any]:
+    p = c.probe
+    return {
+        "name": c.name, "id": c.id, "status": p.status, "version": p.version or "",
+        "nodes": "" if p.nodes is None else f"{p.nodes_ready}/{p.nodes}",
+        "edge": "" if p.edge_nodes is None else p.edge_nodes,
+        "latency": "" if p.latency_ms is None else f"{p.latency_ms:.0f}ms",
+        "last_seen": ago(p.last_seen), "region": c.region, "source": c.source,
+        "api_server": c.api_server, "context": c.context, "kubeconfig": c.kubeconfig,
+        "labels": ",".join(f"{k}={v}" for k, v in sorted(c.labels.items())),
+        "production": production, "deletion_protection": c.deletion_protection,
+        "error": p.error or "",
+    }
+
+
+async def _instances(args: argparse.Namespace, s: Services) -> int:
+    if args.action == "list":
+        emit([instance_row(i) for i in await s.instances.list()], args.output, INSTANCE_COLUMNS)
+    elif args.action == "show":
+        inst = await s.instances.get(args.name)
+        emit(instance_row(inst, await s.instances.counts(inst.id)), args.output)
+    elif args.action == "create":
+        inst = await s.instances.create(args.name, args.region, description=args.description,
+                                        deletion_protection=not args.no_deletion_protection)
+        emit(instance_row(inst), args.output, INSTANCE_COLUMNS)
+    elif args.action == "edit":
+        inst = await s.instances.edit(args.name, description=args.description,
+                                      deletion_protection=args.protection)
+        emit(instance_row(inst), args.output, INSTANCE_COLUMNS)
+    elif args.action == "delete":
+        await s.instances.delete(args.name, detach_clusters=args.detach_clusters)
+        print(f"deleted control instance {args.name}")
+    elif args.action == "log":
+        return await _journal(args, s)
+    return 0
+
+
+async def _journal(args: argparse.Namespace, s: Services) -> int:
+    inst = await s.instances.get(args.name)
+    after = 0
+    while True:
+        entries = await s.store.list_journal(inst.id, after_id=after)
+        for e in entries:
+            line = f"{when(e.at)}  {e.user}  {e.action}  {e.target}  {e.result}"
+            if e.duration_ms is not None:
+                line += f"  {e.duration_ms:.0f}ms"
+            print(line + (f"  {e.error}" if e.error else ""), flush=True)
+            after = max(after, e.id)
+        if not getattr(args, "follow", False):
+            return 0
+        await asyncio.sleep(1.0)  # another process may write: poll the shared cache
+
+
+async def _clusters(args: argparse.Namespace, s: Services) -> int:
+    if args.action == "contexts":
+        rows = [{"name": c.name, "server": c.server, "user": c.user, "file": c.file}
+                for c in await s.clusters.contexts()]
+        emit(rows, args.output, [("name", "NAME"), ("server", "SERVER"), ("user", "USER"),
+                                 ("file", "FILE")])
+    elif args.action == "associate":
+        labels = parse_labels(args.labels) if args.labels else {}
+        reqs = []
+        for spec in args.contexts:
+            ctx, _, name = spec.partition("=")
+            reqs.append(AssociateRequest(context=ctx, name=name or None, region=args.region,
+                                         labels=labels,
+                                         deletion_protection=not args.no_deletion_protection))
+        results = await s.clusters.associate(args.instance, reqs)
+        failed = 0
+        rows = []
+        for req, res in zip(reqs, results, strict=True):
+            if isinstance(res, CcseoneError):
+                failed += 1
+                print(f"ccseone: {req.name or req.context}: {res}", file=sys.stderr)
+            else:
+                rows.append(cluster_row(res, s.is_production(res)))
+        if rows:
+            emit(rows, args.output, CLUSTER_COLUMNS)
+        return 1 if failed else 0
+    elif args.action == "list":
+        instance_id = (await s.instances.get(args.instance)).id if args.instance else None
+        clusters = (await s.clusters.refresh(instance_id) if args.refresh
+                    else await s.clusters.list(instance_id))
+        emit([cluster_row(c, s.is_production(c)) for c in clusters], args.output, CLUSTER_COLUMNS)
+    elif args.action == "show":
+        c = await s.clusters.get(args.name)
+        emit(cluster_row(c, s.is_production(c)), args.output)
+    elif args.action == "delete":
+        await s.clusters.delete(args.name, confirm=args.confirm)
+        print(f"deleted cluster {args.name}")
+    return 0
+
+
+async def _catalog(args: argparse.Namespace, s: Services) -> int:
+    if args.command == "templates":
+        rows = [{"name": t.name, "kind": t.kind, "description": t.description,
+                 "created": when(t.created_at)} for t in await s.templates.list()]
+        emit(rows, args.output)
+        return 0
+    inst = await s.instances.get(args.instance)
+    if args.command == "ns":
+        emit([{"name": n.name, "priority": n.priority, "cpu": n.cpu_limit,
+               "memory": n.memory_limit, "created": when(n.created_at)}
+              for n in await s.namespaces.list(inst.id)], args.output)
+    else:
+        emit([{"name": a.name, "status": a.status, "revision": a.current_revision,
+               "created": when(a.created_at)} for a in await s.apps.list(inst.id)], args.output)
+    return 0
+
+
+async def _tasks(args: argparse.Namespace, s: Services) -> int:
+    if args.action == "list":
+        instance_id = (await s.instances.get(args.instance)).id if args.instance else None
+        rows = []
+        for task in await s.tasks.list(instance_id=instance_id, limit=args.limit):
+            ok = sum(1 for r in task.results if r.status == "Succeeded")
+            rows.append({"id": task.id, "kind": task.kind, "target": task.target,
+                         "status": task.status, "results": f"{ok}/{len(task.results)}",
+                         "user": task.user, "created": when(task.created_at)})
+        emit(rows, args.output)
+    else:
+        task = await s.tasks.get(args.id)
+        if task is None:
+            from ccseone_tui.domain.errors import NotFound
+
+            raise NotFound(kind="task", name=args.id)
+        emit(task, args.output)
+    return 0
+
+
+async def _logs(args: argparse.Namespace, s: Services) -> int:
+    if args.action == "instance":
+        return await _journal(args, s)
+    cluster = await s.clusters.get(args.name)
+    namespace, _, pod = args.pod.partition("/")
+    client = await s.pool.client(s.clusters.ref(cluster))
+    async for line in client.logs(namespace, pod, container=args.container, follow=args.follow,
+                                  tail_lines=args.tail):
+        print(f"[{cluster.name}/{pod}] {line}", flush=True)
+    return 0
+
+
+HANDLERS = {"instances": _instances, "clusters": _clusters, "ns": _catalog,
+            "templates": _catalog, "apps": _catalog, "tasks": _tasks, "logs": _logs}
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    services = await open_services(settings)
+    try:
+        return await HANDLERS[args.command](args, services)
+    finally:
+        await services.close()

@@ -1,0 +1,134 @@
+"""``ccseone demo``: a live 3-cluster sandbox, a seeded control instance, and the TUI.
+
+The sandbox runs on its own event loop in a background thread so that its controller and
+log generators never compete with the UI's loop; the cache lives in a temporary directory
+(unless ``--keep-data``) and everything stops and is removed at exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from ccseone_tui.config import Settings
+
+DEMO_INSTANCE = "demo"
+
+
+class SandboxThread:
+    """Run a SandboxFleet on a private loop; ``start`` returns once it serves."""
+
+    def __init__(self, clusters: int, kubeconfig_path: Path) -> None:
+        self._clusters = clusters
+        self._kubeconfig_path = kubeconfig_path
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="sandbox", daemon=True)
+        self.fleet: Any = None
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait()
+        if self._error:
+            raise self._error
+
+    def stop(self) -> None:
+        if self._loop and self._stop:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=10)
+
+    def _main(self) -> None:
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        from ccseone_tui.sandbox import SandboxFleet
+
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        try:
+            async with SandboxFleet(clusters=self._clusters,
+                                    kubeconfig_path=self._kubeconfig_path) as fleet:
+                self.fleet = fleet
+                await seed_workloads(fleet)
+                self._ready.set()
+                await self._stop.wait()
+        except BaseException as exc:
+            self._error = exc
+            self._ready.set()
+
+
+async def seed_workloads(fleet: Any) -> None:
+    """Give each emulated cluster something alive to look at: a web Deployment."""
+    from ccseone_tui.config import Settings
+    from ccseone_tui.kube import ClusterRef, KubePool
+
+    async with KubePool(Settings()) as pool:
+        async def seed(client: Any) -> None:
+            await client.apply({"apiVersion": "v1", "kind": "Namespace",
+                                "metadata": {"name": "shop"}})
+            await client.apply({
+                "apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
+                "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                         "template": {"metadata": {"labels": {"app": "web"}},
+                                      "spec": {"containers": [{"name": "web",
+                                                               "image": "nginx:1.27"}]}}},
+            })
+
+        refs = [ClusterRef(name=c.name, kubeconfig=str(fleet.kubeconfig_path), context=c.name)
+                for c in fleet.clusters]
+        await pool.fan_out(refs, seed)
+
+
+async def seed_demo(services: Any, kubeconfig: str, cluster_names: list[str]) -> None:
+    """The demo instance with every sandbox cluster associated; the last one is production."""
+    from ccseone_tui.services import AssociateRequest
+
+    region = services.settings.regions[0]
+    await services.instances.create(DEMO_INSTANCE, region,
+                                    description="Sandbox fleet for trying ccseone")
+    reqs = []
+    for i, name in enumerate(cluster_names):
+        prod = i == len(cluster_names) - 1
+        reqs.append(AssociateRequest(
+            context=name, kubeconfig=kubeconfig, region=region,
+            labels={"env": "prod" if prod else "staging", "team": "platform"},
+            deletion_protection=prod,
+        ))
+    await services.clusters.associate(DEMO_INSTANCE, reqs)
+
+
+async def _run(settings: Settings, sandbox: SandboxThread) -> int:
+    from ccseone_tui.services import open_services
+    from ccseone_tui.ui.app import CcseoneApp
+
+    services = await open_services(settings)
+    try:
+        names = [c.name for c in sandbox.fleet.clusters]
+        await seed_demo(services, str(sandbox.fleet.kubeconfig_path), names)
+        await CcseoneApp(services).run_async()
+    finally:
+        await services.close()
+    return 0
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    with tempfile.TemporaryDirectory(prefix="ccseone-demo-") as tmp:
+        data_dir = Path(args.keep_data) if args.keep_data else Path(tmp)
+        kubeconfig = Path(tmp) / "sandbox.kubeconfig"
+        settings = dataclasses.replace(settings, data_dir=data_dir, db_file=None,
+                                       kubeconfig=str(kubeconfig))
+        print("Starting the sandbox fleet …", flush=True)
+        sandbox = SandboxThread(args.clusters, kubeconfig)
+        sandbox.start()
+        try:
+            return asyncio.run(_run(settings, sandbox))
+        finally:
+            sandbox.stop()

@@ -1,0 +1,67 @@
+"""Headless output: ``-o table|json|yaml`` for every command, one renderer.
+
+Commands hand over plain rows (lists of dicts) plus the columns a table shows; JSON and YAML
+print every field so scripts get everything, tables stay readable in a terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from rich.cells import cell_len
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, enums and tuples → JSON-ready structures."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain(v) for v in value]
+    return value
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - cell_len(text))
+
+
+def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
+    """``columns`` = [(key, HEADER)]; CJK-aware widths like kubectl's plain table."""
+    cells = [[("" if r.get(k) is None else str(r.get(k))) for k, _ in columns] for r in rows]
+    widths = [cell_len(h) for _, h in columns]
+    for row in cells:
+        widths = [max(w, cell_len(c)) for w, c in zip(widths, row, strict=True)]
+    lines = ["   ".join(_pad(h, w) for (_, h), w in zip(columns, widths, strict=True)).rstrip()]
+    for row in cells:
+        lines.append("   ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def emit(
+    data: Any,
+    fmt: str,
+    columns: Sequence[tuple[str, str]] | None = None,
+    *,
+    out: TextIO | None = None,
+) -> None:
+    out = out or sys.stdout
+    value = plain(data)
+    if fmt == "json":
+        out.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    elif fmt == "yaml":
+        import yaml
+
+        out.write(yaml.safe_dump(value, allow_unicode=True, sort_keys=False))
+    else:
+        rows = value if isinstance(value, list) else [value]
+        if columns is None:
+            columns = [(k, k.upper()) for k in (rows[0] if rows else {})]
+        out.write(format_table(rows, columns) + "\n")

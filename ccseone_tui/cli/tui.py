@@ -1,0 +1,23 @@
+"""Open the TUI on the user's own cache and kubeconfig."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ccseone_tui.config import Settings
+
+
+async def _run(settings: Settings) -> int:
+    from ccseone_tui.services import open_services
+    from ccseone_tui.ui.app import CcseoneApp
+
+    services = await open_services(settings)
+    try:
+        await CcseoneApp(services).run_async()
+    finally:
+        await services.close()
+    return 0
+
+
+def run_tui(settings: Settings) -> int:
+    return asyncio.run(_run(settings))

@@ -1,0 +1,215 @@
+"""Access (member) clusters: associate from kubeconfig contexts, probe, list, delete.
+
+Probing fans out to every cluster at once through the kube pool; each cluster's answer is
+saved and announced as it arrives, so a dead cluster costs its own timeout and nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ccseone_tui.domain.errors import (
+    CcseoneError,
+    ClusterAlreadyAssociated,
+    ClusterInfoFailed,
+    ClusterStatusAbnormal,
+    ClusterUnreachable,
+    InstanceNotReady,
+    KubeApiError,
+    KubeconfigError,
+    KubeconfigQueryFailed,
+    NameExists,
+    NotFound,
+    VersionQueryFailed,
+    VersionUnsupported,
+)
+from ccseone_tui.domain.models import (
+    ClusterProbe,
+    ClusterSource,
+    ClusterStatus,
+    InstanceStatus,
+    MemberCluster,
+)
+from ccseone_tui.domain.validation import check_labels, check_resource_name, is_supported_version
+from ccseone_tui.i18n import t
+from ccseone_tui.services.events import ClusterProbed, ClustersChanged, ClustersRefreshed, EventBus
+from ccseone_tui.services.guard import Guard
+from ccseone_tui.services.instances import InstancesService
+from ccseone_tui.services.probe import probe_cluster
+from ccseone_tui.services.tasks import TasksService, new_id
+
+
+@dataclass(frozen=True, slots=True)
+class AssociateRequest:
+    """One kubeconfig context to take over, under a console name."""
+
+    context: str
+    name: str | None = None  # default: the context name
+    kubeconfig: str | None = None  # default: the first file that has the context
+    region: str = ""
+    labels: dict[str, str] | None = None
+    deletion_protection: bool = True
+
+
+def normalize_server(url: str) -> str:
+    return url.strip().rstrip("/").lower()
+
+
+class ClustersService:
+    def __init__(self, store: Any, pool: Any, events: EventBus, guard: Guard,
+                 tasks: TasksService, instances: InstancesService,
+                 kubeconfig_paths: list[str]) -> None:
+        self._store = store
+        self._pool = pool
+        self._events = events
+        self._guard = guard
+        self._tasks = tasks
+        self._instances = instances
+        self._kubeconfig_paths = kubeconfig_paths
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    async def list(self, instance_id: str | None = None) -> list[MemberCluster]:
+        """From the cache: instant, whatever the clusters are doing."""
+        return await self._store.list_clusters(instance_id)
+
+    async def get(self, name_or_id: str) -> MemberCluster:
+        cluster = await self._store.get_cluster(name_or_id)
+        if cluster is None:
+            raise NotFound(kind=t("noun.cluster"), name=name_or_id)
+        return cluster
+
+    def ref(self, cluster: MemberCluster) -> Any:
+        from ccseone_tui.kube import ClusterRef
+
+        return ClusterRef(name=cluster.name, kubeconfig=cluster.kubeconfig or "",
+                          context=cluster.context)
+
+    async def contexts(self) -> list[Any]:
+        """Kubeconfig contexts the user can associate (name, server, user, file)."""
+        from ccseone_tui.kube import list_contexts
+
+        return list_contexts(self._kubeconfig_paths)
+
+    # ---- probing ---------------------------------------------------------------------------
+
+    async def probe(self, cluster: MemberCluster) -> MemberCluster:
+        if cluster.probe.status is ClusterStatus.WAITING or not cluster.kubeconfig:
+            return cluster
+        try:
+            client = await self._pool.client(self.ref(cluster))
+            cluster.probe = await probe_cluster(client, cluster.probe)
+        except CcseoneError as exc:  # kubeconfig gone or unreadable
+            cluster.probe = ClusterProbe(status=ClusterStatus.UNKNOWN, probed_at=time.time(),
+                                         last_seen=cluster.probe.last_seen, error=str(exc))
+        await self._store.save_probe(cluster.id, cluster.probe)
+        self._events.emit(ClusterProbed(cluster))
+        return cluster
+
+    async def refresh(self, instance_id: str | None = None) -> list[MemberCluster]:
+        """Probe every cluster concurrently; each result is saved and emitted as it lands."""
+        clusters = await self.list(instance_id)
+        live = [c for c in clusters if c.probe.status is not ClusterStatus.WAITING]
+        await asyncio.gather(*(self.probe(c) for c in live))
+        self._events.emit(ClustersRefreshed(instance_id, clusters))
+        return clusters
+
+    # ---- associate (§3.1.3.2): one step, with the §6.1 checks ------------------------------
+
+    async def associate(self, instance: str, requests: Sequence[AssociateRequest]) -> list[
+            MemberCluster | CcseoneError]:
+        """Take over each context at once. Returns a cluster or the §6.1 error per request."""
+        self._guard.check_writable()
+        inst = await self._instances.get(instance)
+        if inst.status is not InstanceStatus.READY:
+            raise InstanceNotReady(name=inst.name, status=inst.status.value)
+        contexts = {c.name: c for c in await self.contexts()}
+        results: list[MemberCluster | CcseoneError] = []
+        claimed: set[str] = set()
+        for req in requests:
+            try:
+                cluster = await self._associate_one(inst.id, inst.region, req, contexts, claimed)
+                results.append(cluster)
+                claimed.add(cluster.name)
+            except CcseoneError as exc:
+                results.append(exc)
+            name = req.name or req.context
+            outcome = results[-1]
+            await self._tasks.journal(
+                inst.id, "cluster.associate", name,
+                "Succeeded" if isinstance(outcome, MemberCluster) else "Failed",
+                error="" if isinstance(outcome, MemberCluster) else str(outcome),
+            )
+        self._events.emit(ClustersChanged(inst.id))
+        return results
+
+    async def _associate_one(self, instance_id: str, region: str, req: AssociateRequest,
+                             contexts: dict[str, Any], claimed: set[str]) -> MemberCluster:
+        name = req.name or req.context
+        check_resource_name(name)
+        labels = check_labels(dict(req.labels or {}))
+        if name in claimed or await self._store.get_cluster(name) or await self._store.get_instance(
+                name):
+            raise NameExists(name=name)
+        ctx = contexts.get(req.context)
+        if ctx is None:
+            raise KubeconfigQueryFailed(
+                cluster=name, error=t("cluster.context_not_found", context=req.context,
+                                      files=", ".join(self._kubeconfig_paths)))
+        kubeconfig = req.kubeconfig or ctx.file
+        server = normalize_server(ctx.server)
+        for existing in await self._store.list_clusters():
+            if existing.api_server and normalize_server(existing.api_server) == server:
+                raise ClusterAlreadyAssociated(server=ctx.server, existing=existing.name)
+        cluster = MemberCluster(
+            id=new_id("cls"), name=name, instance_id=instance_id, region=req.region or region,
+            source=ClusterSource.KUBECONFIG, api_server=ctx.server, labels=labels,
+            deletion_protection=req.deletion_protection, kubeconfig=kubeconfig,
+            context=req.context, created_at=time.time(),
+        )
+        cluster.probe = await self._check_reachable(cluster)
+        await self._store.add_cluster(cluster)
+        return cluster
+
+    async def _check_reachable(self, cluster: MemberCluster) -> ClusterProbe:
+        """The §6.1 checks that need the cluster: kubeconfig, version, info, status."""
+        try:
+            client = await self._pool.client(self.ref(cluster))
+        except KubeconfigError as exc:
+            raise KubeconfigQueryFailed(cluster=cluster.name, error=exc.message) from exc
+        try:
+            version = await client.version()
+        except ClusterUnreachable as exc:
+            raise VersionQueryFailed(cluster=cluster.name, error=exc.cause) from exc
+        except KubeApiError as exc:
+            raise ClusterInfoFailed(cluster=cluster.name, error=exc.message) from exc
+        git_version = str(version.get("gitVersion", ""))
+        if not is_supported_version(git_version):
+            raise VersionUnsupported(cluster=cluster.name, version=git_version or "?")
+        try:
+            probe = await probe_cluster(client)
+        except CcseoneError as exc:
+            raise ClusterInfoFailed(cluster=cluster.name, error=str(exc)) from exc
+        if probe.status is ClusterStatus.UNAUTHORIZED or probe.status is ClusterStatus.UNKNOWN:
+            raise ClusterInfoFailed(cluster=cluster.name, error=probe.error or probe.status.value)
+        if probe.status is ClusterStatus.OFFLINE:
+            raise VersionQueryFailed(cluster=cluster.name, error=probe.error or "")
+        if probe.status is not ClusterStatus.READY:
+            raise ClusterStatusAbnormal(cluster=cluster.name, status=probe.status.value)
+        return probe
+
+    # ---- delete ------------------------------------------------------------------------------
+
+    async def delete(self, name_or_id: str, *, confirm: str | None = None) -> None:
+        self._guard.check_writable()
+        cluster = await self.get(name_or_id)
+        self._guard.check_not_protected(t("noun.cluster"), cluster.name,
+                                        cluster.deletion_protection)
+        self._guard.check_confirmed([cluster], confirm)
+        await self._store.delete_cluster(cluster.id)
+        await self._tasks.journal(cluster.instance_id, "cluster.delete", cluster.name, "Succeeded")
+        self._events.emit(ClustersChanged(cluster.instance_id))
