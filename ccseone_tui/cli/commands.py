@@ -183,7 +183,7 @@ async def _logs(args: argparse.Namespace, s: Services) -> int:
         return await _journal(args, s)
     cluster = await s.clusters.get(args.name)
     namespace, _, pod = args.pod.partition("/")
-    client = await s.pool.client(s.clusters.ref(cluster))
+    client = await s.clusters.client(cluster)
     async for line in client.logs(namespace, pod, container=args.container, follow=args.follow,
                                   tail_lines=args.tail):
         print(f"[{cluster.name}/{pod}] {line}", flush=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.models import MemberCluster
+from ccseone_tui.engines import LocalEngine
 from ccseone_tui.services.catalog import AppsService, NamespacesService, TemplatesService
 from ccseone_tui.services.clusters import AssociateRequest, ClustersService
 from ccseone_tui.services.events import EventBus
@@ -68,7 +69,7 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
     who = user or current_user()
     tasks = TasksService(store, events, who)
     instances = InstancesService(store, events, guard, tasks, settings.regions)
-    clusters = ClustersService(store, pool, events, guard, tasks, instances,
+    clusters = ClustersService(store, LocalEngine(pool), events, guard, tasks, instances,
                                settings.kubeconfig_paths())
     return Services(
         settings=settings, store=store, pool=pool, events=events, guard=guard, user=who,

@@ -35,11 +35,11 @@ from ccseone_tui.domain.models import (
     MemberCluster,
 )
 from ccseone_tui.domain.validation import check_labels, check_resource_name, is_supported_version
+from ccseone_tui.engines.probe import probe_cluster
 from ccseone_tui.i18n import t
 from ccseone_tui.services.events import ClusterProbed, ClustersChanged, ClustersRefreshed, EventBus
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
-from ccseone_tui.services.probe import probe_cluster
 from ccseone_tui.services.tasks import TasksService, new_id
 
 
@@ -60,11 +60,11 @@ def normalize_server(url: str) -> str:
 
 
 class ClustersService:
-    def __init__(self, store: Any, pool: Any, events: EventBus, guard: Guard,
+    def __init__(self, store: Any, engine: Any, events: EventBus, guard: Guard,
                  tasks: TasksService, instances: InstancesService,
                  kubeconfig_paths: list[str]) -> None:
         self._store = store
-        self._pool = pool
+        self._engine = engine  # engines.ClusterEngine; one per process until ocm lands
         self._events = events
         self._guard = guard
         self._tasks = tasks
@@ -83,11 +83,9 @@ class ClustersService:
             raise NotFound(kind=t("noun.cluster"), name=name_or_id)
         return cluster
 
-    def ref(self, cluster: MemberCluster) -> Any:
-        from ccseone_tui.kube import ClusterRef
-
-        return ClusterRef(name=cluster.name, kubeconfig=cluster.kubeconfig or "",
-                          context=cluster.context)
+    async def client(self, cluster: MemberCluster) -> Any:
+        """A direct API client for one member (logs, fleet view, detail tabs)."""
+        return await self._engine.client(cluster)
 
     async def contexts(self) -> list[Any]:
         """Kubeconfig contexts the user can associate (name, server, user, file)."""
@@ -100,12 +98,7 @@ class ClustersService:
     async def probe(self, cluster: MemberCluster) -> MemberCluster:
         if cluster.probe.status is ClusterStatus.WAITING or not cluster.kubeconfig:
             return cluster
-        try:
-            client = await self._pool.client(self.ref(cluster))
-            cluster.probe = await probe_cluster(client, cluster.probe)
-        except CcseoneError as exc:  # kubeconfig gone or unreadable
-            cluster.probe = ClusterProbe(status=ClusterStatus.UNKNOWN, probed_at=time.time(),
-                                         last_seen=cluster.probe.last_seen, error=str(exc))
+        cluster.probe = await self._engine.probe(cluster)
         await self._store.save_probe(cluster.id, cluster.probe)
         self._events.emit(ClusterProbed(cluster))
         return cluster
@@ -178,7 +171,7 @@ class ClustersService:
     async def _check_reachable(self, cluster: MemberCluster) -> ClusterProbe:
         """The §6.1 checks that need the cluster: kubeconfig, version, info, status."""
         try:
-            client = await self._pool.client(self.ref(cluster))
+            client = await self._engine.client(cluster)
         except KubeconfigError as exc:
             raise KubeconfigQueryFailed(cluster=cluster.name, error=exc.message) from exc
         try:
