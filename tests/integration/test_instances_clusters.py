@@ -10,6 +10,7 @@ import yaml
 
 from ccseone_tui.domain import errors as E
 from ccseone_tui.domain.models import ClusterStatus, InstanceStatus
+from ccseone_tui.kube import ClusterRef, KubePool
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services, open_services
 from ccseone_tui.services.events import ClusterProbed, ClustersRefreshed
@@ -133,8 +134,16 @@ async def test_querying_cluster_info_failed_keeps_api_error(tmp_path: Path,
 
 async def test_cluster_status_not_normal(services: Services, fleet: SandboxFleet) -> None:
     await services.instances.create("east", "cn-east-1")
-    for node in fleet.clusters[0].state.list_objects("v1", "Node"):
-        fleet.clusters[0].state.set_node_ready(node["metadata"]["name"], False)
+    async with KubePool(services.settings) as pool:
+        client = await pool.client(ClusterRef("sandbox-1", str(fleet.kubeconfig_path),
+                                              "sandbox-1"))
+        for node in (await client.list("v1", "Node"))["items"]:
+            name = node["metadata"]["name"]
+            await client.request(
+                "PATCH", f"/api/v1/nodes/{name}/status",
+                body={"status": {"conditions": [{"type": "Ready", "status": "False",
+                                                 "reason": "KubeletNotReady"}]}},
+                content_type="application/merge-patch+json")
     [res] = await services.clusters.associate("east", [AssociateRequest(context="sandbox-1")])
     assert isinstance(res, E.ClusterStatusAbnormal) and "NotReady" in str(res)
 
