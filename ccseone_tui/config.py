@@ -29,7 +29,7 @@ class Settings:
     regions: tuple[str, ...] = DEFAULT_REGIONS
     read_only: bool = False
     refresh_interval: float = 15.0  # seconds between cluster probes while a screen shows them
-    concurrency: int = 64  # Kubernetes calls in flight for the whole process
+    concurrency: int = 256  # Kubernetes calls in flight, whole process: >= fleet size
     per_cluster_concurrency: int = 8  # … and for one cluster
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
@@ -179,7 +179,7 @@ SAMPLE_CONFIG = """\
 # regions = ["cn-east-1", "cn-north-1", "cn-south-1", "cn-southwest-1", "idc"]
 # read_only = false
 # refresh_interval = 15.0       # seconds between cluster probes while shown
-# concurrency = 64              # Kubernetes calls in flight, whole process
+# concurrency = 256             # Kubernetes calls in flight, whole process
 # per_cluster_concurrency = 8
 # connect_timeout = 3.0
 # read_timeout = 10.0

@@ -13,6 +13,9 @@ EN = {
     "kube.unreachable.fix": "check that the API server is up and reachable from this host",
     "kube.kubeconfig_error": "Cannot load kubeconfig {path} (context {context}): {error}",
     "kube.kubeconfig_error.fix": "check the file and the context name (kubectl config get-contexts)",
+    "kube.kind_not_found": "Cluster {cluster} serves no resource type {kind} in {api_version}",
+    "kube.kind_not_found.fix": "check apiVersion and kind, or install the CRD (kubectl api-resources)",
+    "kube.insecure": "TLS verification is off for {cluster} (insecure-skip-tls-verify)",
 }
 
 ZH = {
@@ -28,4 +31,7 @@ ZH = {
     "kube.unreachable.fix": "请检查 API Server 是否运行，以及本机能否访问",
     "kube.kubeconfig_error": "无法加载 kubeconfig {path}（上下文 {context}）：{error}",
     "kube.kubeconfig_error.fix": "请检查文件与上下文名称（kubectl config get-contexts）",
+    "kube.kind_not_found": "集群 {cluster} 不提供资源类型 {kind}（{api_version}）",
+    "kube.kind_not_found.fix": "请检查 apiVersion 与 kind，或先安装 CRD（kubectl api-resources）",
+    "kube.insecure": "{cluster} 未校验 TLS 证书（insecure-skip-tls-verify）",
 }

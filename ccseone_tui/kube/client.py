@@ -1,0 +1,307 @@
+"""One member cluster: version, discovery, objects (CRUD, server-side apply), watch, logs.
+
+Everything is raw JSON over :class:`~ccseone_tui.kube.transport.Transport`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from ccseone_tui.config import Settings
+from ccseone_tui.domain.errors import ValidationError
+from ccseone_tui.kube.discovery import Discovery
+from ccseone_tui.kube.transport import Transport
+from ccseone_tui.kube.values import ClusterRef, ResourceInfo
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from ccseone_tui.kube.watch import WatchStream
+
+
+class ClusterClient(Transport):
+    """The adapter for one member cluster. Build it with :meth:`connect` or ``KubePool``."""
+
+    def __init__(
+        self,
+        name: str,
+        api: Any,
+        settings: Settings | None = None,
+        *,
+        global_limit: asyncio.Semaphore | None = None,
+        default_namespace: str | None = None,
+    ) -> None:
+        """``api``: a ``kubernetes.aio`` ``ApiClient``; ``global_limit``: the pool's
+        process-wide semaphore; ``default_namespace``: the kubeconfig context's namespace."""
+        super().__init__(
+            name, api, settings, global_limit=global_limit, default_namespace=default_namespace
+        )
+        self._discovery = Discovery(self)
+
+    @classmethod
+    async def connect(
+        cls,
+        ref: ClusterRef,
+        settings: Settings | None = None,
+        *,
+        global_limit: asyncio.Semaphore | None = None,
+    ) -> ClusterClient:
+        """Load ``ref``'s kubeconfig context (``KubeconfigError`` if it cannot be loaded)."""
+        from ccseone_tui import __version__
+        from ccseone_tui.kube.kubeconfig import load_api_client
+
+        settings = settings or Settings()
+        pool_size = max(100, settings.per_cluster_concurrency + 2 * settings.log_max_streams + 16)
+        api, namespace = await load_api_client(
+            ref, pool_size=pool_size, user_agent=f"ccseone-tui/{__version__}"
+        )
+        return cls(ref.name, api, settings, global_limit=global_limit, default_namespace=namespace)
+
+    def __repr__(self) -> str:
+        return f"ClusterClient({self.name!r}, {self.server!r})"
+
+    # ---- discovery ------------------------------------------------------------------------
+
+    async def version(self, *, timeout: float | None = None) -> dict[str, Any]:  # noqa: ASYNC109
+        """``GET /version``: ``gitVersion``, ``major``, ``minor``, ``platform`` …"""
+        return await self.request("GET", "/version", timeout=timeout)
+
+    async def discover(self, refresh: bool = False) -> list[ResourceInfo]:
+        """Every resource type served (no subresources), cached on this client."""
+        return await self._discovery.resources(refresh=refresh)
+
+    async def resource_for(self, api_version: str, kind: str) -> ResourceInfo:
+        """The resource type for ``apiVersion``/``kind``; rediscovers once on a miss (a CRD
+        created since); ``KindNotFound`` (a ``ResourceNotFound``) if still unknown."""
+        return await self._discovery.resource_for(api_version, kind)
+
+    # ---- objects --------------------------------------------------------------------------
+
+    def _namespace(self, info: ResourceInfo, namespace: str | None) -> str | None:
+        return (namespace or self.default_namespace) if info.namespaced else None
+
+    async def list(
+        self,
+        api_version: str,
+        kind: str,
+        *,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> dict[str, Any]:
+        """The raw ``List`` JSON. ``namespace=None`` on a namespaced kind lists all
+        namespaces. With ``limit``, pages of that size are fetched following ``continue``
+        and their items concatenated. Items get ``apiVersion``/``kind`` filled in (the
+        server leaves them out of lists)."""
+        info = await self.resource_for(api_version, kind)
+        result = await self.list_path(
+            info.path(namespace),
+            label_selector=label_selector,
+            field_selector=field_selector,
+            limit=limit,
+            timeout=timeout,
+        )
+        for item in result.get("items") or ():
+            item.setdefault("apiVersion", info.api_version)
+            item.setdefault("kind", info.kind)
+        return result
+
+    async def list_path(
+        self,
+        path: str,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> dict[str, Any]:
+        query: list[tuple[str, Any]] = []
+        if label_selector:
+            query.append(("labelSelector", label_selector))
+        if field_selector:
+            query.append(("fieldSelector", field_selector))
+        if limit:
+            query.append(("limit", int(limit)))
+        first = await self.request("GET", path, query=query, timeout=timeout)
+        meta = first.setdefault("metadata", {})
+        items = first.get("items") or []
+        token = meta.get("continue")
+        while limit and token:
+            page = await self.request(
+                "GET", path, query=[*query, ("continue", token)], timeout=timeout
+            )
+            items.extend(page.get("items") or [])
+            token = (page.get("metadata") or {}).get("continue")
+        first["items"] = items
+        meta.pop("continue", None)
+        meta.pop("remainingItemCount", None)
+        return first
+
+    async def get(
+        self, api_version: str, kind: str, name: str, *, namespace: str | None = None
+    ) -> dict[str, Any]:
+        info = await self.resource_for(api_version, kind)
+        return await self.request("GET", info.path(self._namespace(info, namespace), name))
+
+    async def _object_target(self, obj: dict[str, Any]) -> tuple[ResourceInfo, str | None, str]:
+        api_version, kind = obj.get("apiVersion"), obj.get("kind")
+        if not api_version or not kind:
+            raise ValidationError("apiVersion/kind", f"{api_version}/{kind}", "required")
+        meta = obj.get("metadata") or {}
+        info = await self.resource_for(api_version, kind)
+        return info, self._namespace(info, meta.get("namespace")), meta.get("name") or ""
+
+    async def create(
+        self, obj: dict[str, Any], *, dry_run: bool = False, field_manager: str = "ccseone"
+    ) -> dict[str, Any]:
+        """``POST`` to the collection (namespace from the object, else the context's)."""
+        info, namespace, _ = await self._object_target(obj)
+        query = _write_query(field_manager, dry_run)
+        return await self.request("POST", info.path(namespace), query=query, body=obj)
+
+    async def apply(
+        self,
+        obj: dict[str, Any],
+        *,
+        force: bool = False,
+        dry_run: bool = False,
+        field_manager: str = "ccseone",
+    ) -> dict[str, Any]:
+        """Server-side apply: ``PATCH`` with ``application/apply-patch+yaml`` (a JSON body,
+        JSON being YAML), ``fieldManager``, ``force`` and ``dryRun=All``. Conflicts with
+        another manager raise ``Conflict`` (409) whose message names the manager."""
+        info, namespace, name = await self._object_target(obj)
+        if not name:
+            raise ValidationError("metadata.name", None, "required")
+        query = _write_query(field_manager, dry_run)
+        if force:
+            query.append(("force", "true"))
+        return await self.request(
+            "PATCH",
+            info.path(namespace, name),
+            query=query,
+            body=obj,
+            content_type="application/apply-patch+yaml",
+        )
+
+    async def merge_patch(
+        self,
+        api_version: str,
+        kind: str,
+        name: str,
+        patch: dict[str, Any],
+        *,
+        namespace: str | None = None,
+        dry_run: bool = False,
+        field_manager: str = "ccseone",
+    ) -> dict[str, Any]:
+        """JSON merge patch (RFC 7386): ``null`` deletes a key."""
+        info = await self.resource_for(api_version, kind)
+        return await self.request(
+            "PATCH",
+            info.path(self._namespace(info, namespace), name),
+            query=_write_query(field_manager, dry_run),
+            body=patch,
+            content_type="application/merge-patch+json",
+        )
+
+    async def delete(
+        self,
+        api_version: str,
+        kind: str,
+        name: str,
+        *,
+        namespace: str | None = None,
+        propagation: str = "Background",
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """``DELETE`` with ``DeleteOptions.propagationPolicy`` (Background, Foreground,
+        Orphan). Returns what the server answers: the object (still terminating, e.g. with
+        finalizers) or a ``Status``."""
+        info = await self.resource_for(api_version, kind)
+        body: dict[str, Any] = {
+            "apiVersion": "v1",
+            "kind": "DeleteOptions",
+            "propagationPolicy": propagation,
+        }
+        if dry_run:
+            body["dryRun"] = ["All"]
+        return await self.request(
+            "DELETE",
+            info.path(self._namespace(info, namespace), name),
+            query=[("dryRun", "All")] if dry_run else None,
+            body=body,
+        )
+
+    # ---- streams --------------------------------------------------------------------------
+
+    def watch(
+        self,
+        api_version: str,
+        kind: str,
+        *,
+        namespace: str | None = None,
+        resource_version: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        bookmarks: bool = True,
+    ) -> WatchStream:
+        """An async iterator of :class:`WatchEvent`; see :mod:`ccseone_tui.kube.watch`."""
+        from ccseone_tui.kube.watch import WatchStream
+
+        return WatchStream(
+            self,
+            api_version,
+            kind,
+            namespace=namespace,
+            resource_version=resource_version,
+            label_selector=label_selector,
+            field_selector=field_selector,
+            bookmarks=bookmarks,
+        )
+
+    def logs(
+        self,
+        namespace: str,
+        pod: str,
+        *,
+        container: str | None = None,
+        follow: bool = False,
+        tail_lines: int | None = None,
+        since_seconds: int | None = None,
+        since_time: str | None = None,
+        timestamps: bool = False,
+        previous: bool = False,
+        limit_bytes: int | None = None,
+    ) -> AsyncIterator[str]:
+        """Pod log lines (no trailing newline), read as they arrive; see ``logs.py``."""
+        from ccseone_tui.kube.logs import pod_logs
+
+        return pod_logs(
+            self,
+            namespace,
+            pod,
+            container=container,
+            follow=follow,
+            tail_lines=tail_lines,
+            since_seconds=since_seconds,
+            since_time=since_time,
+            timestamps=timestamps,
+            previous=previous,
+            limit_bytes=limit_bytes,
+        )
+
+
+def _write_query(field_manager: str, dry_run: bool) -> list[tuple[str, Any]]:
+    query: list[tuple[str, Any]] = []
+    if field_manager:
+        query.append(("fieldManager", field_manager))
+    if dry_run:
+        query.append(("dryRun", "All"))
+    return query
+
+
+__all__ = ["ClusterClient"]
