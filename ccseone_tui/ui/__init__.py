@@ -1,0 +1,1 @@
+"""The Textual app shell. Talks only to ``ccseone_tui.services``; never to kube or store."""

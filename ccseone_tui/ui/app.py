@@ -1,0 +1,148 @@
+"""``CcseoneApp``: the Textual application of the CCSE ONE console.
+
+Constructed with an open ``Services`` (the CLI owns opening and closing it) and an optional
+clock, so every age on screen can be frozen in tests. Service events arrive on the event
+loop and are turned into typed messages for the main screen; worker failures all come to
+:meth:`CcseoneApp.on_worker_state_changed`, the single error path.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.models import ControlInstance
+from ccseone_tui.i18n import language, t
+from ccseone_tui.services import events
+from ccseone_tui.ui import messages as msg
+from ccseone_tui.ui.commands import ShellCommands
+from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.screens.help import HelpScreen
+from ccseone_tui.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from ccseone_tui.services import Services
+
+
+class CcseoneApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "CCSE ONE"
+    COMMANDS: ClassVar[set[Any]] = {ShellCommands}
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("q", "quit", "key.quit", id="quit"),
+        Binding("ctrl+q", "quit", "key.quit", show=False, priority=True),
+        Binding("f1", "help", "key.help", id="help"),
+        Binding("question_mark", "help", "key.help", show=False),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True,
+                id="palette"),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        clock: Callable[[], float] | None = None,
+        live_probes: bool = True,
+    ) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.services = services
+        self.clock = clock or time.time
+        # False in tests and screenshots: no probe starts unless the user presses r
+        self.live_probes = live_probes
+        self.instances: list[ControlInstance] = []
+        self.current_instance: ControlInstance | None = None
+        self._main: MainScreen | None = None
+        wanted = services.settings.theme
+        self._bad_theme = wanted not in self.available_themes
+        self.theme = "textual-dark" if self._bad_theme else wanted
+
+    def now(self) -> float:
+        return self.clock()
+
+    def get_default_screen(self) -> Screen[Any]:
+        return self.main
+
+    @property
+    def main(self) -> MainScreen:
+        if self._main is None:
+            self._main = MainScreen()
+        return self._main
+
+    def on_mount(self) -> None:
+        self.services.events.subscribe(self._on_service_event)
+        if self._bad_theme:
+            self.notify(t("theme.unknown", theme=self.services.settings.theme), severity="warning")
+
+    def on_unmount(self) -> None:
+        self.services.events.unsubscribe(self._on_service_event)
+
+    # ---- service events -> typed messages --------------------------------------------------
+
+    def _on_service_event(self, event: object) -> None:
+        """Called by the services on the event loop; never touches a widget."""
+        message = to_message(event)
+        if message is not None and self._main is not None:
+            self._main.post_message(message)
+
+    # ---- the one error path ----------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.report_error(event.worker.error, event.worker.description or event.worker.name)
+
+    def report_error(self, error: BaseException, what: str) -> None:
+        """Say what failed, why, and what to do — in the current language."""
+        if isinstance(error, CcseoneError):
+            body = error.message
+            if error.fix:
+                body += "\n" + t("ui.error.fix", fix=error.fix)
+        else:
+            body = f"{type(error).__name__}: {error}"
+        self.notify(body, title=t("ui.error.title", what=what), severity="error",
+                    timeout=12, markup=False)
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def use_instance(self, instance: ControlInstance) -> None:
+        self.main.use_instance(instance)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette")
+            )
+
+    def action_language_info(self) -> None:
+        self.notify(t("language.info", language=t(f"language.{language()}")), timeout=8)
+
+
+def to_message(event: object) -> Message | None:
+    """Map a services event to the UI's message; an event the UI does not show is ignored."""
+    match event:
+        case events.ClusterProbed(cluster=cluster):
+            return msg.ClusterProbed(cluster)
+        case events.ClustersRefreshed(instance_id=instance_id, clusters=clusters):
+            return msg.ClustersRefreshed(instance_id, clusters)
+        case events.ClustersChanged(instance_id=instance_id):
+            return msg.ClustersChanged(instance_id)
+        case events.InstancesChanged():
+            return msg.InstancesChanged()
+        case events.TaskChanged(task=task):
+            return msg.TaskChanged(task)
+        case events.JournalAppended(entry=entry):
+            return msg.JournalAppended(entry)
+    return None

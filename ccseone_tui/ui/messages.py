@@ -1,0 +1,98 @@
+"""Typed messages: what workers and service events tell the widgets.
+
+Workers and the services' event callback never touch widgets; they post one of these and a
+handler updates the screen. One module, so the flow of data through the shell reads in one
+place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual.message import Message
+
+from ccseone_tui.domain.models import ControlInstance, MemberCluster, Task
+
+
+class NavigateTo(Message):
+    """Show a section (from the sidebar, a number key or the palette)."""
+
+    def __init__(self, section: str, focus_content: bool = True) -> None:
+        self.section = section
+        self.focus_content = focus_content
+        super().__init__()
+
+
+class PickInstance(Message):
+    """Open the control-instance picker (header click, ``i``, palette)."""
+
+
+class InstancesLoaded(Message):
+    """The control instances, read from the cache (or changed by an operation)."""
+
+    def __init__(self, instances: Sequence[ControlInstance]) -> None:
+        self.instances = list(instances)
+        super().__init__()
+
+
+class RowsLoaded(Message):
+    """A list view's rows, read from the cache; ``view`` is the section id."""
+
+    def __init__(self, view: str, rows: Sequence[Any]) -> None:
+        self.view = view
+        self.rows = list(rows)
+        super().__init__()
+
+
+class ClusterProbed(Message):
+    """One cluster answered (or failed) a status probe: update its row in place."""
+
+    def __init__(self, cluster: MemberCluster) -> None:
+        self.cluster = cluster
+        super().__init__()
+
+
+class ClustersRefreshed(Message):
+    """A refresh of an instance's clusters (``None``: all) has finished."""
+
+    def __init__(self, instance_id: str | None, clusters: Sequence[MemberCluster]) -> None:
+        self.instance_id = instance_id
+        self.clusters = list(clusters)
+        super().__init__()
+
+
+class ClustersChanged(Message):
+    """Clusters were added, edited or removed: re-read them from the cache."""
+
+    def __init__(self, instance_id: str | None) -> None:
+        self.instance_id = instance_id
+        super().__init__()
+
+
+class ProbeRequested(Message):
+    """The clusters view has painted from the cache and wants a live probe now."""
+
+
+class RefreshState(Message):
+    """A probe of the clusters began (``running``) or ended (either way)."""
+
+    def __init__(self, running: bool) -> None:
+        self.running = running
+        super().__init__()
+
+
+class InstancesChanged(Message):
+    """Instances were created, edited or deleted: re-read them."""
+
+
+class TaskChanged(Message):
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        super().__init__()
+
+
+class JournalAppended(Message):
+    def __init__(self, entry: Any) -> None:
+        self.entry = entry
+        super().__init__()

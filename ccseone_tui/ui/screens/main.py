@@ -1,0 +1,268 @@
+"""The shell: header, navigation sidebar, one content view per section, footer.
+
+Owns the current section, the current control instance and the cluster refresh timer,
+which runs only while Access clusters is on screen and this screen is not covered by a
+modal (dolphie's "poll per tab, paused when hidden").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer
+
+from ccseone_tui.domain.models import ControlInstance
+from ccseone_tui.i18n import t
+from ccseone_tui.ui import messages as msg
+from ccseone_tui.ui import workers
+from ccseone_tui.ui.keys import SECTIONS_GROUP, localize_bindings
+from ccseone_tui.ui.screens.instance_picker import InstancePicker
+from ccseone_tui.ui.sections import SECTION_IDS, SECTIONS, START_SECTION
+from ccseone_tui.ui.views.apps import AppsView
+from ccseone_tui.ui.views.clusters import ClustersView
+from ccseone_tui.ui.views.instances import InstancesView
+from ccseone_tui.ui.views.logs import LogsView
+from ccseone_tui.ui.views.namespaces import NamespacesView
+from ccseone_tui.ui.views.tasks import TasksView
+from ccseone_tui.ui.views.templates import TemplatesView
+from ccseone_tui.ui.widgets.header import ShellHeader
+from ccseone_tui.ui.widgets.sidebar import NavSidebar
+from ccseone_tui.ui.widgets.table_view import TableView
+
+if TYPE_CHECKING:
+    from ccseone_tui.ui.app import CcseoneApp
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[Any]] = [
+        *(
+            Binding(s.key, f"show('{s.id}')", s.label_key, group=SECTIONS_GROUP, id=f"go.{s.id}")
+            for s in SECTIONS
+        ),
+        Binding("r", "refresh", "key.refresh", id="refresh"),
+        Binding("i", "pick_instance", "key.instance", id="instance"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="main")
+        localize_bindings(self)
+        self.section = START_SECTION
+        self._timer: Timer | None = None
+        self._probe_started: float | None = None  # app clock
+
+    @property
+    def shell(self) -> CcseoneApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        services = self.shell.services
+        yield ShellHeader(user=services.user, read_only=services.read_only)
+        with Horizontal(id="body"):
+            yield NavSidebar()
+            with ContentSwitcher(initial=START_SECTION, id="content"):
+                yield InstancesView()
+                yield ClustersView()
+                yield NamespacesView()
+                yield AppsView()
+                yield TemplatesView()
+                yield TasksView()
+                yield LogsView()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Cache first: read the instances, then the start section, before any probe."""
+        if self.shell.live_probes:
+            interval = self.shell.services.settings.refresh_interval
+            self._timer = self.set_interval(interval, self._tick, pause=True, name="probe")
+        self.query_one(NavSidebar).mark_current(self.section)
+        self.load_instances()
+
+    # ---- instances -----------------------------------------------------------------------
+
+    def load_instances(self) -> None:
+        workers.start(self, self._load_instances(), name="load:instances-header",
+                      group="cache:header", description=t("worker.load.instances"),
+                      exclusive=True)
+
+    async def _load_instances(self) -> None:
+        instances = await self.shell.services.instances.list()
+        self.post_message(msg.InstancesLoaded(instances))
+
+    def on_instances_loaded(self, message: msg.InstancesLoaded) -> None:
+        shell = self.shell
+        shell.instances = message.instances
+        current = shell.current_instance
+        by_id = {i.id: i for i in message.instances}
+        chosen = by_id.get(current.id) if current else None
+        if chosen is None and message.instances:
+            chosen = min(message.instances, key=lambda i: (i.created_at, i.name))
+        first_load = not self.view(self.section).loaded if self.section != "logs" else True
+        changed = (chosen.id if chosen else None) != (current.id if current else None)
+        shell.current_instance = chosen
+        self.query_one(ShellHeader).show_instance(chosen, len(message.instances))
+        if changed or first_load:
+            self.show_section(self.section, focus=first_load)
+        elif self.section == "instances":
+            self.view("instances").reload()
+
+    def use_instance(self, instance: ControlInstance) -> None:
+        """Make ``instance`` current: header, and every per-instance view re-reads."""
+        shell = self.shell
+        if shell.current_instance and shell.current_instance.id == instance.id:
+            return
+        shell.current_instance = instance
+        self.query_one(ShellHeader).show_instance(instance, len(shell.instances))
+        self._probe_started = None
+        clusters = self.view("clusters")
+        if isinstance(clusters, ClustersView):
+            clusters.last_refresh = None
+        for section_id in SECTION_IDS:
+            view = self.view(section_id)
+            if isinstance(view, TableView):
+                view.loaded = False
+        self.show_section(self.section, focus=False)
+        self.notify(t("instance.switched", name=instance.name), timeout=3)
+
+    def action_pick_instance(self) -> None:
+        if not self.shell.instances:
+            self.notify(t("empty.instances"), severity="warning")
+            return
+
+        def chosen(instance_id: str | None) -> None:
+            for instance in self.shell.instances:
+                if instance.id == instance_id:
+                    self.use_instance(instance)
+
+        current = self.shell.current_instance
+        self.app.push_screen(
+            InstancePicker(self.shell.instances, current.id if current else None), chosen
+        )
+
+    @on(msg.PickInstance)
+    def _pick(self, event: msg.PickInstance) -> None:
+        event.stop()
+        self.action_pick_instance()
+
+    # ---- sections ------------------------------------------------------------------------
+
+    def view(self, section_id: str) -> Any:
+        return self.query_one(f"#{section_id}")
+
+    def show_section(self, section_id: str, focus: bool = True) -> None:
+        self.section = section_id
+        self.query_one(ContentSwitcher).current = section_id
+        self.query_one(NavSidebar).mark_current(section_id)
+        view = self.view(section_id)
+        if isinstance(view, ClustersView):
+            view.probe_when_loaded = self.shell.live_probes and self._probe_due()
+        view.reload()
+        self._sync_timer()
+        if focus:
+            view.focus_content()
+
+    def action_show(self, section_id: str) -> None:
+        self.show_section(section_id)
+
+    @on(msg.NavigateTo)
+    def _navigate(self, event: msg.NavigateTo) -> None:
+        event.stop()
+        self.show_section(event.section, focus=event.focus_content)
+
+    # ---- cluster probes ------------------------------------------------------------------
+
+    def _probe_due(self) -> bool:
+        interval = self.shell.services.settings.refresh_interval
+        return self._probe_started is None or self.shell.now() - self._probe_started >= interval
+
+    def _sync_timer(self) -> None:
+        """Run the timer only while Access clusters is shown and no modal covers it."""
+        if self._timer is None:
+            return
+        if self.section == "clusters" and self.is_current:
+            self._timer.resume()
+        else:
+            self._timer.pause()
+
+    def on_screen_suspend(self) -> None:
+        if self._timer is not None:
+            self._timer.pause()
+
+    def on_screen_resume(self) -> None:
+        self._sync_timer()
+
+    def _tick(self) -> None:
+        if self.section == "clusters" and self.is_current:
+            self.probe_clusters()
+
+    @on(msg.ProbeRequested)
+    def _probe_requested(self, event: msg.ProbeRequested) -> None:
+        event.stop()
+        self.probe_clusters()
+
+    def probe_clusters(self) -> None:
+        """Probe the current instance's clusters; a probe already running is left to finish."""
+        instance = self.shell.current_instance
+        if instance is None:
+            return
+        if any(w.name == "refresh:clusters" and w.is_running for w in self.app.workers):
+            return
+        self._probe_started = self.shell.now()
+        workers.start(self, self._probe(instance.id), name="refresh:clusters", group="refresh",
+                      description=t("worker.refresh.clusters", instance=instance.name))
+
+    async def _probe(self, instance_id: str) -> None:
+        self.post_message(msg.RefreshState(running=True))
+        try:
+            await self.shell.services.clusters.refresh(instance_id)
+        finally:
+            self.post_message(msg.RefreshState(running=False))
+
+    def on_refresh_state(self, message: msg.RefreshState) -> None:
+        clusters = self.view("clusters")
+        if message.running:
+            clusters.refresh_started()
+        else:
+            clusters.refresh_ended()
+
+    def action_refresh(self) -> None:
+        """``r``: probe the clusters now on Access clusters; re-read the cache elsewhere."""
+        if self.section == "clusters":
+            self.view("clusters").reload()
+            self.probe_clusters()
+        else:
+            self.view(self.section).reload()
+        if self.section == "instances":
+            self.load_instances()
+
+    # ---- service events (posted by the app) ----------------------------------------------
+
+    def on_cluster_probed(self, message: msg.ClusterProbed) -> None:
+        current = self.shell.current_instance
+        clusters = self.view("clusters")
+        if current and message.cluster.instance_id == current.id and clusters.loaded:
+            clusters.probed(message.cluster)
+
+    def on_clusters_refreshed(self, message: msg.ClustersRefreshed) -> None:
+        current = self.shell.current_instance
+        if current is None:
+            return
+        if message.instance_id in (None, current.id):
+            mine = [c for c in message.clusters if c.instance_id == current.id]
+            self.view("clusters").refresh_finished(mine)
+
+    def on_clusters_changed(self, message: msg.ClustersChanged) -> None:
+        self.view("clusters").reload()
+
+    def on_instances_changed(self, message: msg.InstancesChanged) -> None:
+        self.load_instances()
+
+    def on_task_changed(self, message: msg.TaskChanged) -> None:
+        tasks = self.view("tasks")
+        if tasks.loaded:
+            tasks.upsert(message.task)

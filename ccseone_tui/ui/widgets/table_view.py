@@ -1,0 +1,231 @@
+"""A section that lists cached records: title bar, filter, DataTable and an empty state.
+
+Subclasses say which columns there are, how to read the rows (from the cache, through the
+services) and how one row renders. The base handles the filter, in-place row updates, the
+cursor staying on the same record across reloads, and the "what to do next" empty state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import CellDoesNotExist
+
+from ccseone_tui.i18n import t
+from ccseone_tui.ui import workers
+from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.messages import RowsLoaded
+from ccseone_tui.ui.widgets.empty_state import EmptyState
+
+if TYPE_CHECKING:
+    from ccseone_tui.ui.app import CcseoneApp
+
+T = TypeVar("T")
+
+
+class Column:
+    """One table column: its key, i18n label and an optional fixed width (cells)."""
+
+    __slots__ = ("key", "label_key", "width")
+
+    def __init__(self, key: str, label_key: str, width: int | None = None) -> None:
+        self.key = key
+        self.label_key = label_key
+        self.width = width
+
+
+class TableView(Vertical, Generic[T]):
+    """Base of every list section. ``id`` is the section id."""
+
+    section_id: ClassVar[str] = ""
+    title_key: ClassVar[str] = ""
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("slash", "focus_filter", "key.filter", key_display="/"),
+        Binding("escape", "leave", "key.leave", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id=self.section_id, classes="section-view")
+        localize_bindings(self)
+        self.rows: dict[str, T] = {}
+        self.filter_text = ""
+        self.loaded = False
+
+    # ---- what subclasses provide -------------------------------------------------------
+
+    async def fetch(self) -> list[T]:
+        """The rows, from the cache (never the network)."""
+        raise NotImplementedError
+
+    def key_of(self, row: T) -> str:
+        return str(getattr(row, "id"))  # noqa: B009 - every domain record has an id
+
+    def cells(self, row: T) -> list[RenderableType]:
+        raise NotImplementedError
+
+    def empty_state(self) -> tuple[str, list[str]]:
+        """Title and hint lines when there is nothing at all to list."""
+        return t("empty.generic"), []
+
+    def status_text(self) -> str:
+        """The summary right of the title, e.g. "8 clusters"."""
+        return t("view.count", count=len(self.rows))
+
+    # ---- composition -------------------------------------------------------------------
+
+    @property
+    def shell(self) -> CcseoneApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="view-bar"):
+            yield Static(t(self.title_key), classes="view-title")
+            yield Static("", classes="view-status")
+            yield Input(placeholder=t("filter.placeholder"), classes="view-filter", compact=True,
+                        id=f"{self.section_id}-filter")
+        table: DataTable[Any] = DataTable(
+            cursor_type="row", zebra_stripes=True, id=f"{self.section_id}-table"
+        )
+        for column in self.COLUMNS:
+            table.add_column(t(column.label_key), width=column.width, key=column.key)
+        yield table
+        yield EmptyState(id=f"{self.section_id}-empty")
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one(DataTable)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one(Input)
+
+    # ---- loading -----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the rows from the cache in a worker; ``RowsLoaded`` brings them back."""
+        workers.start(
+            self, self._load(), name=f"load:{self.section_id}", group=f"cache:{self.section_id}",
+            description=t("worker.load", what=t(self.title_key)), exclusive=True,
+        )
+
+    async def _load(self) -> None:
+        rows = await self.fetch()
+        self.post_message(RowsLoaded(self.section_id, rows))
+
+    def on_rows_loaded(self, message: RowsLoaded) -> None:
+        message.stop()
+        self.set_rows(message.rows)
+
+    def set_rows(self, rows: list[T]) -> None:
+        self.rows = {self.key_of(r): r for r in rows}
+        self.loaded = True
+        self.rebuild()
+
+    # ---- rendering ---------------------------------------------------------------------
+
+    def search_text(self, row: T) -> str:
+        """What the filter looks in: every cell as shown; subclasses add what cells cut."""
+        return "\n".join(_plain(cell) for cell in self.cells(row))
+
+    def matches(self, row: T) -> bool:
+        if not self.filter_text:
+            return True
+        return self.filter_text.casefold() in self.search_text(row).casefold()
+
+    def rebuild(self) -> None:
+        """Redraw every row, keeping the cursor on the same record when it is still shown."""
+        table = self.table
+        keep: str | None = None
+        if table.row_count and table.cursor_row >= 0:
+            try:
+                keep = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            except CellDoesNotExist:  # no cursor row: start at the top
+                keep = None
+        table.clear()
+        for key, row in self.rows.items():
+            if self.matches(row):
+                table.add_row(*self.cells(row), key=key)
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        self.refresh_chrome()
+
+    def upsert(self, row: T) -> None:
+        """Update one record in place (a probe answered) or add it."""
+        key = self.key_of(row)
+        self.rows[key] = row
+        table = self.table
+        shown = key in table.rows
+        if shown and self.matches(row):
+            for column, cell in zip(self.COLUMNS, self.cells(row), strict=True):
+                table.update_cell(key, column.key, cell, update_width=True)
+            self.refresh_chrome()
+        else:
+            self.rebuild()
+
+    def refresh_chrome(self) -> None:
+        """Title-bar status and the empty state, after the rows changed."""
+        table = self.table
+        status = self.status_text()
+        if self.filter_text and self.rows:
+            status += " · " + t("view.filtered", shown=table.row_count)
+        self.query_one(".view-status", Static).update(status)
+        empty = self.query_one(EmptyState)
+        if not self.loaded:
+            table.display = False
+            empty.show(t("view.loading"), [])
+        elif not self.rows:
+            table.display = False
+            empty.show(*self.empty_state())
+        elif not table.row_count:
+            table.display = True
+            empty.show(t("filter.no_match", text=self.filter_text), [t("filter.no_match.hint")])
+        else:
+            table.display = True
+            empty.hide()
+
+    # ---- filter and keys ---------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value.strip()
+        self.rebuild()
+
+    @on(Input.Submitted)
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_content()
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    def action_leave(self) -> None:
+        """Esc: clear the filter first; a second Esc goes back to the sidebar."""
+        if self.filter_input.value:
+            self.filter_input.value = ""
+            self.focus_content()
+        else:
+            self.screen.query_one("#sidebar").focus()
+
+    def focus_content(self) -> None:
+        if self.table.display:
+            self.table.focus()
+        elif self.rows:  # everything filtered away: the filter is what to change
+            self.filter_input.focus()
+        else:
+            self.screen.query_one("#sidebar").focus()
+
+
+def _plain(cell: RenderableType) -> str:
+    if isinstance(cell, Text):
+        return cell.plain
+    return str(cell)
