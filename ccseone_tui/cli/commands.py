@@ -89,7 +89,7 @@ async def _journal(args: argparse.Namespace, s: Services) -> int:
     inst = await s.instances.get(args.name)
     after = 0
     while True:
-        entries = await s.store.list_journal(inst.id, after_id=after)
+        entries = await s.tasks.list_journal(inst.id, after_id=after)
         for e in entries:
             line = f"{when(e.at)}  {e.user}  {e.action}  {e.target}  {e.result}"
             if e.duration_ms is not None:

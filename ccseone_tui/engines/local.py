@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -29,8 +30,9 @@ class LocalEngine:
         try:
             client = await self.client(cluster)
         except CcseoneError as exc:  # kubeconfig gone or unreadable
-            return ClusterProbe(status=ClusterStatus.UNKNOWN, probed_at=time.time(),
-                                last_seen=cluster.probe.last_seen, error=str(exc))
+            # keep the last known picture (version, nodes …): only the status and error change
+            return dataclasses.replace(cluster.probe, status=ClusterStatus.UNKNOWN,
+                                       probed_at=time.time(), error=str(exc))
         return await probe_cluster(client, cluster.probe)
 
     async def close(self) -> None:

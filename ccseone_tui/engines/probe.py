@@ -6,6 +6,7 @@ error text, so one dead cluster is a marked row, not a failed refresh.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -40,6 +41,13 @@ def summarize_nodes(nodes: list[dict[str, Any]]) -> tuple[int, int, int]:
     return len(nodes), ready, edge
 
 
+def _failed(previous: ClusterProbe | None, status: ClusterStatus, error: str, probed_at: float,
+            last_seen: float | None) -> ClusterProbe:
+    """A failed probe keeps the last known picture (version, nodes …) and says what failed."""
+    return dataclasses.replace(previous or ClusterProbe(), status=status, error=error,
+                               probed_at=probed_at, last_seen=last_seen)
+
+
 async def probe_cluster(client: Any, previous: ClusterProbe | None = None) -> ClusterProbe:
     """Ask one cluster how it is. ``client`` is a ``kube.ClusterClient``."""
     started = time.time()
@@ -50,21 +58,14 @@ async def probe_cluster(client: Any, previous: ClusterProbe | None = None) -> Cl
         latency_ms = (time.perf_counter() - t0) * 1000
         nodes = (await client.list("v1", "Node")).get("items", [])
     except ClusterUnreachable as exc:
-        return ClusterProbe(
-            status=ClusterStatus.OFFLINE, last_seen=last_seen, probed_at=started, error=exc.cause,
-            version=previous.version if previous else None,
-        )
+        return _failed(previous, ClusterStatus.OFFLINE, exc.cause, started, last_seen)
     except (Unauthorized, Forbidden) as exc:
-        return ClusterProbe(
-            status=ClusterStatus.UNAUTHORIZED, last_seen=time.time(), probed_at=started,
-            error=exc.message,
-        )
+        # it answered, so it was seen; the credentials are what is wrong
+        return _failed(previous, ClusterStatus.UNAUTHORIZED, exc.message, started, time.time())
     except KubeApiError as exc:
-        return ClusterProbe(status=ClusterStatus.UNKNOWN, last_seen=time.time(),
-                            probed_at=started, error=exc.message)
+        return _failed(previous, ClusterStatus.UNKNOWN, exc.message, started, time.time())
     except CcseoneError as exc:
-        return ClusterProbe(status=ClusterStatus.UNKNOWN, probed_at=started, error=str(exc),
-                            last_seen=last_seen)
+        return _failed(previous, ClusterStatus.UNKNOWN, str(exc), started, last_seen)
     total, ready, edge = summarize_nodes(nodes)
     # A control-plane-only cluster (no nodes) still answers: it is Ready as an API; a cluster
     # whose nodes exist but none is Ready is not.

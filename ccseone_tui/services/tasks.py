@@ -123,6 +123,11 @@ class TasksService:
             )
         return task
 
+    async def list_journal(self, instance_id: str, after_id: int = 0,
+                           limit: int = 1000) -> list[JournalEntry]:
+        """The instance log, oldest first; ``after_id`` makes it a cheap live tail."""
+        return await self._store.list_journal(instance_id, after_id=after_id, limit=limit)
+
     async def journal(
         self, instance_id: str, action: str, target: str, result: str, *,
         duration_ms: float | None = None, error: str = "", task_id: str | None = None,
