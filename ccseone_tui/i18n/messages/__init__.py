@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli")
+AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli", "logs", "fleet")
 
 
 def merged(lang: str) -> dict[str, str]:
