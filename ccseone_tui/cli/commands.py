@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from ccseone_tui.cli.cluster_cmds import CLUSTER_ACTIONS
 from ccseone_tui.cli.output import emit
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.errors import CcseoneError
@@ -135,9 +136,8 @@ async def _clusters(args: argparse.Namespace, s: Services) -> int:
     elif args.action == "show":
         c = await s.clusters.get(args.name)
         emit(cluster_row(c, s.is_production(c)), args.output)
-    elif args.action == "delete":
-        await s.clusters.delete(args.name, confirm=args.confirm)
-        print(f"deleted cluster {args.name}")
+    elif args.action in CLUSTER_ACTIONS:  # create/register/delete/detail: cluster_cmds.py
+        return await CLUSTER_ACTIONS[args.action](args, s)
     return 0
 
 
@@ -178,20 +178,28 @@ async def _tasks(args: argparse.Namespace, s: Services) -> int:
     return 0
 
 
+async def _fleet(args: argparse.Namespace, s: Services) -> int:
+    """``fleet get``: rows of every cluster that answered; each failure on stderr, exit 1."""
+    result = await s.fleet.get(args.kind, args.instance, namespace=args.namespace,
+                               label_selector=args.selector)
+    columns = list(zip(result.keys, result.columns, strict=True))
+    if not result.namespaced:  # kubectl shows no NAMESPACE for cluster-scoped kinds
+        columns = [c for c in columns if c[0] != "namespace"]
+    emit(result.as_dicts(), args.output, columns)
+    for cluster, error in result.errors.items():
+        print(f"ccseone: {cluster}: {error}", file=sys.stderr)
+    return 1 if result.errors else 0
+
+
 async def _logs(args: argparse.Namespace, s: Services) -> int:
-    if args.action == "instance":
-        return await _journal(args, s)
-    cluster = await s.clusters.get(args.name)
-    namespace, _, pod = args.pod.partition("/")
-    client = await s.clusters.client(cluster)
-    async for line in client.logs(namespace, pod, container=args.container, follow=args.follow,
-                                  tail_lines=args.tail):
-        print(f"[{cluster.name}/{pod}] {line}", flush=True)
-    return 0
+    from ccseone_tui.cli.logs_cmd import run_logs
+
+    return await run_logs(args, s)
 
 
 HANDLERS = {"instances": _instances, "clusters": _clusters, "ns": _catalog,
-            "templates": _catalog, "apps": _catalog, "tasks": _tasks, "logs": _logs}
+            "templates": _catalog, "apps": _catalog, "tasks": _tasks, "logs": _logs,
+            "fleet": _fleet}
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:

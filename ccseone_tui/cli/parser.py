@@ -82,9 +82,48 @@ def build_parser() -> argparse.ArgumentParser:
     p = cl.add_parser("show", help="one cluster")
     p.add_argument("name")
     _output(p)
-    p = cl.add_parser("delete", help="delete a cluster (refused while protected)")
+    p = cl.add_parser("delete", help="delete a cluster (refused while protected); removes "
+                      "what registration created on the member")
     p.add_argument("name")
     p.add_argument("--confirm", help="the cluster name, required for production clusters")
+    p.add_argument("--force", action="store_true",
+                   help="delete even though apps are still deployed on it")
+    _output(p)
+    p = cl.add_parser("create", help="create an access cluster to register (starts Waiting)")
+    p.add_argument("name")
+    p.add_argument("--instance", required=True)
+    p.add_argument("--api-server", required=True, metavar="URL")
+    p.add_argument("--region", default="")
+    p.add_argument("--source", default="registered",
+                   choices=("registered", "ccse", "other-cloud", "idc"))
+    p.add_argument("--labels", default="", help="key=value,...")
+    p.add_argument("--no-deletion-protection", action="store_true")
+    _output(p)
+    p = cl.add_parser("join-command", help="the kubectl snippet to run on the member cluster")
+    p.add_argument("name")
+    p = cl.add_parser("register", help="finish registering with the token the join command "
+                      "printed")
+    p.add_argument("name")
+    p.add_argument("--token", required=True, metavar="TOKEN|-",
+                   help="the registration token; '-' reads it from stdin (keeps it out of "
+                        "the shell history)")
+    _output(p)
+    p = cl.add_parser("edge-nodes", help="nodes and whether they carry ccseone-node-type=edge")
+    p.add_argument("name")
+    _output(p)
+    p = cl.add_parser("label-edge", help="label nodes ccseone-node-type=edge")
+    p.add_argument("name")
+    p.add_argument("nodes", nargs="+", metavar="NODE")
+    p.add_argument("--confirm", help="the cluster name, required for production clusters")
+    _output(p)
+    p = cl.add_parser("kubeconfig", help="the cluster's access kubeconfig (secrets masked)")
+    p.add_argument("name")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--reveal", action="store_true", help="show the credentials")
+    g.add_argument("--export", metavar="PATH", help="write it, unmasked, to PATH (mode 0600)")
+    p = cl.add_parser("tasks", help="tasks that acted on one cluster, newest first")
+    p.add_argument("name")
+    _output(p)
 
     # sections whose full commands arrive with their issues; listing works from the cache now
     for name, help_text in (("ns", "fleet namespaces"), ("templates", "template repository"),
@@ -96,6 +135,16 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--instance", required=True)
         _output(p)
 
+    fl = sub.add_parser("fleet", help="one kind across every cluster").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = fl.add_parser("get", help="list a kind on every cluster at once, CLUSTER first")
+    p.add_argument("kind", metavar="KIND",
+                   help="pods|deployments|nodes|events|namespaces (po, deploy, no, ev, ns)")
+    p.add_argument("--instance", help="control instance (default: every cluster)")
+    p.add_argument("-n", "--namespace", help="only this namespace (default: all)")
+    p.add_argument("-l", "--selector", help="label selector, e.g. app=web,tier!=db")
+    _output(p)
+
     t = sub.add_parser("tasks", help="fan-out tasks").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = t.add_parser("list", help="recent tasks, newest first")
@@ -106,17 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     _output(p)
 
-    lg = sub.add_parser("logs", help="log tails").add_subparsers(
-        dest="action", metavar="SOURCE", required=True)
-    p = lg.add_parser("instance", help="the operation journal of an instance")
-    p.add_argument("name")
-    p.add_argument("-f", "--follow", action="store_true")
-    p = lg.add_parser("cluster", help="pod logs of one cluster")
-    p.add_argument("name")
-    p.add_argument("--pod", required=True, metavar="NS/POD")
-    p.add_argument("-c", "--container")
-    p.add_argument("--tail", type=int, default=100)
-    p.add_argument("-f", "--follow", action="store_true")
+    _logs_parser(sub)
 
     sb = sub.add_parser("sandbox", help="emulated clusters on loopback").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -132,3 +171,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-data", metavar="DIR",
                    help="keep the demo's cache in DIR instead of a temp dir removed at exit")
     return parser
+
+
+def _logs_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``ccseone logs``: plain ``[source] text`` lines on stdout, markers on stderr."""
+    lg = sub.add_parser("logs", help="live log tails: instance journal, cluster, app")
+    sources = lg.add_subparsers(dest="action", metavar="SOURCE", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-f", "--follow", action="store_true", help="keep streaming new lines")
+        p.add_argument("--since", metavar="DURATION",
+                       help="only lines newer than this: 30s, 5m, 2h, 1d")
+        p.add_argument("--tail", type=int, metavar="N", help="only the last N lines of each")
+        p.add_argument("--timestamps", action="store_true", help="prefix each line with its time")
+
+    p = sources.add_parser("instance", help="the operation journal of a control instance")
+    p.add_argument("name")
+    common(p)
+    p = sources.add_parser("cluster", help="events or one pod's logs of a cluster")
+    p.add_argument("name")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--events", action="store_true", help="the cluster's events")
+    what.add_argument("--pod", metavar="NS/POD", help="a pod (all its containers unless -c)")
+    p.add_argument("-c", "--container")
+    p.add_argument("--previous", action="store_true", help="the previous container's log")
+    common(p)
+    p = sources.add_parser("app", help="every pod of an app on all its clusters, merged")
+    p.add_argument("name")
+    p.add_argument("--instance", required=True)
+    p.add_argument("--cluster", action="append", metavar="NAME",
+                   help="only this cluster (repeatable)")
+    p.add_argument("--grep", metavar="REGEX", help="only lines matching it")
+    common(p)

@@ -233,3 +233,40 @@ def api_error_for(
         retry_after=retry_after,
         body=body,
     )
+
+
+# ---- create + register (§3.1.3.3, §3.1.3.4) and cluster delete (§3.1.3.6) ------------------
+
+
+class RegistrationTokenInvalid(CcseoneError):
+    """The pasted text is not a registration token; ``part`` says which step failed."""
+
+    key = "register.token_invalid"
+    fix_key = "register.token_invalid.fix"
+
+
+class RegistrationTokenMismatch(CcseoneError):
+    key = "register.token_mismatch"
+    fix_key = "register.token_mismatch.fix"
+
+
+class RegistrationTokenRejected(CcseoneError):
+    """The member answered 401 to the token: expired, or its service account is gone."""
+
+    key = "register.token_rejected"
+    fix_key = "register.token_rejected.fix"
+
+
+class RegistrationNotNeeded(CcseoneError):
+    key = "register.not_needed"
+    fix_key = "register.not_needed.fix"
+
+
+class ClusterNotRegistered(CcseoneError):
+    key = "register.not_registered"
+    fix_key = "register.not_registered.fix"
+
+
+class AppsStillDeployed(CcseoneError):
+    key = "delete.apps_deployed"
+    fix_key = "delete.apps_deployed.fix"

@@ -153,6 +153,12 @@ class Api:
             if method != "GET":
                 raise method_not_allowed(method)
             return await serve_logs(self.cluster, request, ns, t.name or "")
+        if t.sub == "token":
+            if method != "POST":
+                raise method_not_allowed(method)
+            body = await self._body(request)
+            answer = self.cluster.tokens.request(ns, t.name or "", body, dry_run)
+            return json_response(answer, 201)
         if t.name is None:
             if method == "GET":
                 return await self._list(request, t)

@@ -52,6 +52,9 @@ def _resource_entries(types: list[ResourceType]) -> list[dict[str, Any]]:
                 s["verbs"] = ["get"]
             elif sub == "finalize":
                 s["verbs"] = ["update"]
+            elif sub == "token":  # TokenRequest (kubectl create token)
+                s.update(group="authentication.k8s.io", version="v1", kind="TokenRequest",
+                         verbs=["create"])
             out.append(s)
     return out
 

@@ -68,7 +68,7 @@ BUILTIN: tuple[ResourceType, ...] = (
     _t("", "v1", "configmaps", "ConfigMap", True, short_names=("cm",), generation=False),
     _t("", "v1", "secrets", "Secret", True, generation=False),
     _t("", "v1", "serviceaccounts", "ServiceAccount", True, short_names=("sa",),
-       generation=False),
+       generation=False, subresources=("token",)),
     _t("", "v1", "events", "Event", True, short_names=("ev",), generation=False),
     _t("", "v1", "resourcequotas", "ResourceQuota", True, short_names=("quota",),
        status_subresource=True, generation=False, subresources=("status",)),

@@ -24,6 +24,7 @@ from ccseone_tui.sandbox.seed import seed
 from ccseone_tui.sandbox.status import ApiError, status_body, unauthorized
 from ccseone_tui.sandbox.store import ClusterState
 from ccseone_tui.sandbox.tls import sandbox_tls
+from ccseone_tui.sandbox.tokens import TokenAuthority
 from ccseone_tui.sandbox.writes import Writes
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class SandboxCluster:
         self.writes = Writes(self.state, random.Random(name))
         self.events = EventRecorder(self.state, name, max_events=max_events)
         self.controller = Controller(self.state, self.writes, self.faults, self.events)
+        self.tokens = TokenAuthority(self.state)  # service-account tokens (TokenRequest)
         self.requests: list[tuple[str, str]] = []
         self.outage = False
         self._api = Api(self)
@@ -190,7 +192,11 @@ class SandboxCluster:
         if not header and request.path in _PUBLIC:
             return
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip(), self.token):
+        token = token.strip()
+        if scheme.lower() != "bearer":
+            raise unauthorized()
+        # the admin token of the kubeconfig, or a service-account token it minted
+        if not secrets.compare_digest(token, self.token) and self.tokens.verify(token) is None:
             raise unauthorized()
 
     def stats(self) -> dict[str, Any]:

@@ -13,8 +13,11 @@ from ccseone_tui.engines import LocalEngine
 from ccseone_tui.services.catalog import AppsService, NamespacesService, TemplatesService
 from ccseone_tui.services.clusters import AssociateRequest, ClustersService
 from ccseone_tui.services.events import EventBus
+from ccseone_tui.services.fleet import FleetService
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
+from ccseone_tui.services.logs import LogsService
+from ccseone_tui.services.registration import RegistrationService
 from ccseone_tui.services.tasks import TasksService
 
 
@@ -39,6 +42,9 @@ class Services:
     templates: TemplatesService
     apps: AppsService
     tasks: TasksService
+    fleet: FleetService
+    logs: LogsService
+    registration: RegistrationService
 
     @property
     def read_only(self) -> bool:
@@ -69,12 +75,20 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
     who = user or current_user()
     tasks = TasksService(store, events, who)
     instances = InstancesService(store, events, guard, tasks, settings.regions)
-    clusters = ClustersService(store, LocalEngine(pool), events, guard, tasks, instances,
-                               settings.kubeconfig_paths())
+    engine = LocalEngine(pool)
+    clusters = ClustersService(store, engine, events, guard, tasks, instances,
+                               settings.kubeconfig_paths(),
+                               credentials_dir=settings.credentials_dir, pool=pool)
+    registration = RegistrationService(store, engine, pool, settings, events, guard, tasks,
+                                       instances, clusters)
     return Services(
         settings=settings, store=store, pool=pool, events=events, guard=guard, user=who,
         instances=instances, clusters=clusters, namespaces=NamespacesService(store),
         templates=TemplatesService(store), apps=AppsService(store), tasks=tasks,
+        logs=LogsService(store, clusters, tasks, events, settings.log_max_streams),
+        fleet=FleetService(clusters, instances, guard, connect_timeout=settings.connect_timeout,
+                           read_timeout=settings.read_timeout),
+        registration=registration,
     )
 
 

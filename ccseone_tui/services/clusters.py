@@ -1,4 +1,6 @@
-"""Access (member) clusters: associate from kubeconfig contexts, probe, list, delete.
+"""Access (member) clusters: associate from kubeconfig contexts, probe, list, delete, and
+the detail data (edge nodes, access kubeconfig, tasks). Create + register live in
+``registration.py``; the work done on a member in ``cluster_member.py``.
 
 Probing fans out to every cluster at once through the kube pool; each cluster's answer is
 saved and announced as it arrives, so a dead cluster costs its own timeout and nothing else.
@@ -10,12 +12,15 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ccseone_tui.domain.errors import (
+    AppsStillDeployed,
     CcseoneError,
     ClusterAlreadyAssociated,
     ClusterInfoFailed,
+    ClusterNotRegistered,
     ClusterStatusAbnormal,
     ClusterUnreachable,
     InstanceNotReady,
@@ -24,6 +29,7 @@ from ccseone_tui.domain.errors import (
     KubeconfigQueryFailed,
     NameExists,
     NotFound,
+    ValidationError,
     VersionQueryFailed,
     VersionUnsupported,
 )
@@ -33,13 +39,26 @@ from ccseone_tui.domain.models import (
     ClusterStatus,
     InstanceStatus,
     MemberCluster,
+    Task,
+    TaskStatus,
 )
 from ccseone_tui.domain.validation import check_labels, check_resource_name, is_supported_version
 from ccseone_tui.engines.probe import probe_cluster
 from ccseone_tui.i18n import t
+from ccseone_tui.services import kubeconfig_view as kv
+from ccseone_tui.services.cluster_member import (
+    CleanupStep,
+    ClusterDeletion,
+    EdgeNode,
+    cleanup_actions,
+    label_action,
+    list_edge_nodes,
+    owns_credentials,
+)
 from ccseone_tui.services.events import ClusterProbed, ClustersChanged, ClustersRefreshed, EventBus
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
+from ccseone_tui.services.join import member_cleanup_commands
 from ccseone_tui.services.tasks import TasksService, new_id
 
 
@@ -62,7 +81,8 @@ def normalize_server(url: str) -> str:
 class ClustersService:
     def __init__(self, store: Any, engine: Any, events: EventBus, guard: Guard,
                  tasks: TasksService, instances: InstancesService,
-                 kubeconfig_paths: list[str]) -> None:
+                 kubeconfig_paths: list[str], *, credentials_dir: Path | None = None,
+                 pool: Any = None) -> None:
         self._store = store
         self._engine = engine  # engines.ClusterEngine; one per process until ocm lands
         self._events = events
@@ -70,6 +90,8 @@ class ClustersService:
         self._tasks = tasks
         self._instances = instances
         self._kubeconfig_paths = kubeconfig_paths
+        self._credentials_dir = credentials_dir  # where registration keeps its kubeconfigs
+        self._pool = pool  # kube.KubePool: to drop a deleted cluster's client
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -195,14 +217,109 @@ class ClustersService:
             raise ClusterStatusAbnormal(cluster=cluster.name, status=probe.status.value)
         return probe
 
-    # ---- delete ------------------------------------------------------------------------------
+    # ---- detail (§3.1.3.5) --------------------------------------------------------------
 
-    async def delete(self, name_or_id: str, *, confirm: str | None = None) -> None:
+    async def kubeconfig_view(self, cluster: MemberCluster, reveal: bool = False) -> str:
+        """YAML of the cluster's own context, cluster and user; credentials masked unless
+        ``reveal``."""
+        return await kv.kubeconfig_view(cluster, reveal)
+
+    async def export_kubeconfig(self, cluster: MemberCluster, path: Path | str) -> Path:
+        """The unmasked single-context kubeconfig, written 0600."""
+        return await kv.export_kubeconfig(cluster, path)
+
+    async def tasks(self, cluster: MemberCluster, limit: int = 200) -> list[Task]:
+        """Every task that acted on this cluster, newest first."""
+        return await self._store.list_tasks(cluster=cluster.name, limit=limit)
+
+    # ---- edge nodes (§3.1.3.1, §5.6) -------------------------------------------------------
+
+    async def _member_client(self, cluster: MemberCluster) -> Any:
+        if not cluster.kubeconfig:
+            raise ClusterNotRegistered(cluster=cluster.name)
+        return await self._engine.client(cluster)
+
+    async def edge_nodes(self, cluster: MemberCluster) -> list[EdgeNode]:
+        """(name, ready, is_edge) for every node, live from the cluster."""
+        return await list_edge_nodes(await self._member_client(cluster))
+
+    async def label_edge(self, cluster: MemberCluster, nodes: Sequence[str], *,
+                         confirm: str | None = None) -> Task:
+        """Label the chosen nodes ``ccseone-node-type=edge`` (merge patch), one task result
+        per node; the probe is refreshed afterwards so the edge count is current."""
+        self._guard.check_writable()
+        names = list(dict.fromkeys(n.strip() for n in nodes if n.strip()))
+        if not names:
+            raise ValidationError("nodes", "", t("rule.nodes_required"))
+        self._guard.check_confirmed([cluster], confirm)
+        client = await self._member_client(cluster)
+        task = await self._tasks.run(
+            "cluster.label-edge", cluster.name,
+            {f"{cluster.name}/{n}": label_action(client, n) for n in names},
+            instance_id=cluster.instance_id)
+        await self.probe(cluster)
+        return task
+
+    # ---- delete (§3.1.3.6) -------------------------------------------------------------------
+
+    async def deployed_apps(self, cluster: MemberCluster) -> list[str]:
+        """Names of the apps with a target on this cluster."""
+        names = []
+        for app in await self._store.list_apps(cluster.instance_id):
+            if any(cid == cluster.id for cid, _ in await self._store.app_targets(app.id)):
+                names.append(app.name)
+        return names
+
+    async def delete(self, name_or_id: str, *, confirm: str | None = None,
+                     force: bool = False) -> ClusterDeletion:
+        """Refused while protected, unconfirmed (production) or with apps deployed (unless
+        ``force``). A registered cluster's member-side objects are removed when ccseone holds
+        its credentials, else the commands to remove them are returned; its credentials file
+        goes. A cluster associated from kubeconfig is only detached: nothing on it was ours."""
         self._guard.check_writable()
         cluster = await self.get(name_or_id)
         self._guard.check_not_protected(t("noun.cluster"), cluster.name,
                                         cluster.deletion_protection)
         self._guard.check_confirmed([cluster], confirm)
+        result = ClusterDeletion(cluster=cluster.name, apps=await self.deployed_apps(cluster))
+        if result.apps and not force:
+            raise AppsStillDeployed(cluster=cluster.name, count=len(result.apps),
+                                    apps=", ".join(result.apps))
+        if owns_credentials(cluster.kubeconfig, self._credentials_dir):
+            await self._clean_member(cluster, result)
+        elif cluster.source is not ClusterSource.KUBECONFIG:
+            # created for registration; the join command may have run without register
+            result.commands = member_cleanup_commands(cluster.name)
         await self._store.delete_cluster(cluster.id)
-        await self._tasks.journal(cluster.instance_id, "cluster.delete", cluster.name, "Succeeded")
+        await self._forget_credentials(cluster)
+        await self._tasks.journal(cluster.instance_id, "cluster.delete", cluster.name,
+                                  "Succeeded")
         self._events.emit(ClustersChanged(cluster.instance_id))
+        return result
+
+    async def _clean_member(self, cluster: MemberCluster, result: ClusterDeletion) -> None:
+        try:
+            client = await self._engine.client(cluster)
+        except CcseoneError as exc:
+            result.steps.append(CleanupStep(cluster.name, TaskStatus.FAILED.value, str(exc)))
+            result.commands = member_cleanup_commands(cluster.name)
+            return
+        task = await self._tasks.run("cluster.cleanup", cluster.name,
+                                     cleanup_actions(client, cluster.name),
+                                     instance_id=cluster.instance_id, batch_size=1,
+                                     stop_on_failure=True)
+        result.task_id = task.id
+        result.steps = [CleanupStep(r.target.partition("/")[2], r.status.value, r.message)
+                        for r in task.results]
+        if task.status is not TaskStatus.SUCCEEDED:
+            result.commands = member_cleanup_commands(cluster.name)
+
+    async def _forget_credentials(self, cluster: MemberCluster) -> None:
+        from ccseone_tui.kube import ClusterRef
+
+        if self._pool is not None:
+            await self._pool.forget(ClusterRef(name=cluster.name,
+                                               kubeconfig=cluster.kubeconfig or "",
+                                               context=cluster.context))
+        if owns_credentials(cluster.kubeconfig, self._credentials_dir):
+            await asyncio.to_thread(Path(cluster.kubeconfig or "").unlink, missing_ok=True)

@@ -1,0 +1,115 @@
+"""``ccseone clusters create|join-command|register|delete|edge-nodes|label-edge|kubeconfig|
+tasks``: headless front ends of the registration and cluster-detail services."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ccseone_tui.cli.output import emit
+from ccseone_tui.domain.models import Task, TaskStatus
+from ccseone_tui.domain.validation import parse_labels
+from ccseone_tui.services import Services
+
+Handler = Callable[[argparse.Namespace, Services], Awaitable[int]]
+RESULT_COLUMNS = [("target", "TARGET"), ("status", "STATUS"), ("message", "MESSAGE")]
+
+
+def _cluster_out(args: argparse.Namespace, s: Services, cluster: Any) -> None:
+    from ccseone_tui.cli.commands import CLUSTER_COLUMNS, cluster_row  # commands imports us
+
+    emit(cluster_row(cluster, s.is_production(cluster)), args.output, CLUSTER_COLUMNS)
+
+
+def _task_out(args: argparse.Namespace, task: Task) -> int:
+    rows = [{"target": r.target, "status": r.status, "message": r.message}
+            for r in task.results]
+    emit(rows if args.output == "table" else task, args.output, RESULT_COLUMNS)
+    return 0 if task.status is TaskStatus.SUCCEEDED else 1
+
+
+async def create(args: argparse.Namespace, s: Services) -> int:
+    cluster = await s.registration.create(
+        args.instance, args.name, api_server=args.api_server, region=args.region,
+        source=args.source, labels=parse_labels(args.labels) if args.labels else {},
+        deletion_protection=not args.no_deletion_protection)
+    _cluster_out(args, s, cluster)
+    if args.output == "table":
+        print(f"next: ccseone clusters join-command {cluster.name}", file=sys.stderr)
+    return 0
+
+
+async def join_command(args: argparse.Namespace, s: Services) -> int:
+    print(await s.registration.join_command(args.name), end="")
+    return 0
+
+
+async def register(args: argparse.Namespace, s: Services) -> int:
+    token = sys.stdin.read() if args.token == "-" else args.token
+    _cluster_out(args, s, await s.registration.register(args.name, token))
+    return 0
+
+
+async def delete(args: argparse.Namespace, s: Services) -> int:
+    result = await s.clusters.delete(args.name, confirm=args.confirm, force=args.force)
+    if args.output != "table":
+        emit(result, args.output)
+        return 0
+    print(f"deleted cluster {args.name}")
+    if result.apps:
+        print(f"apps still deployed there (left as they are): {', '.join(result.apps)}")
+    if result.steps:
+        emit([{"target": st.target, "status": st.status, "message": st.message}
+              for st in result.steps], "table", RESULT_COLUMNS)
+    if result.commands:
+        print("run on the member cluster to remove what ccseone created there:")
+        for command in result.commands:
+            print(f"  {command}")
+    return 0
+
+
+async def edge_nodes(args: argparse.Namespace, s: Services) -> int:
+    nodes = await s.clusters.edge_nodes(await s.clusters.get(args.name))
+    emit([n._asdict() for n in nodes], args.output,
+         [("name", "NODE"), ("ready", "READY"), ("edge", "EDGE")])
+    return 0
+
+
+async def label_edge(args: argparse.Namespace, s: Services) -> int:
+    cluster = await s.clusters.get(args.name)
+    return _task_out(args, await s.clusters.label_edge(cluster, args.nodes, confirm=args.confirm))
+
+
+async def kubeconfig(args: argparse.Namespace, s: Services) -> int:
+    cluster = await s.clusters.get(args.name)
+    if args.export:
+        path = await s.clusters.export_kubeconfig(cluster, args.export)
+        print(f"wrote {path} (mode 0600)")
+    else:
+        print(await s.clusters.kubeconfig_view(cluster, reveal=args.reveal), end="")
+    return 0
+
+
+async def tasks(args: argparse.Namespace, s: Services) -> int:
+    from ccseone_tui.cli.commands import when
+
+    found = await s.clusters.tasks(await s.clusters.get(args.name))
+    if args.output != "table":
+        emit(found, args.output)
+        return 0
+    rows = [{"id": t.id, "kind": t.kind, "status": t.status,
+             "results": f"{sum(r.status is TaskStatus.SUCCEEDED for r in t.results)}"
+                        f"/{len(t.results)}",
+             "user": t.user, "created": when(t.created_at)} for t in found]
+    emit(rows, "table", [("id", "ID"), ("kind", "KIND"), ("status", "STATUS"),
+                         ("results", "RESULTS"), ("user", "USER"), ("created", "CREATED")])
+    return 0
+
+
+CLUSTER_ACTIONS: dict[str, Handler] = {
+    "create": create, "join-command": join_command, "register": register, "delete": delete,
+    "edge-nodes": edge_nodes, "label-edge": label_edge, "kubeconfig": kubeconfig,
+    "tasks": tasks,
+}
