@@ -1,0 +1,136 @@
+"""Pilot tests of the Fleet view on a real Services over three sandbox clusters (HTTP)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import ContentSwitcher, Static
+
+from ccseone_tui.config import Settings
+from ccseone_tui.sandbox import SandboxFleet
+from ccseone_tui.services import AssociateRequest, Services, open_services
+from ccseone_tui.ui.app import CcseoneApp
+from ccseone_tui.ui.views.fleet import FleetView
+from ccseone_tui.ui.widgets.virtual_table import VirtualTable
+
+SIZE = (140, 40)
+PODS = 3  # replicas of the Deployment in each cluster
+
+
+def deployment() -> dict[str, object]:
+    return {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"replicas": PODS, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "web", "image": "nginx"}]}}},
+    }
+
+
+@pytest.fixture
+async def fleet() -> AsyncIterator[SandboxFleet]:
+    async with SandboxFleet(clusters=3, nodes=2, system_workloads=False, log_rate=0.0) as f:
+        yield f
+
+
+@pytest.fixture
+async def services(tmp_path: Path, fleet: SandboxFleet) -> AsyncIterator[Services]:
+    settings = Settings(data_dir=tmp_path / "data", kubeconfig=str(fleet.kubeconfig_path),
+                        theme="textual-dark", connect_timeout=1.0, read_timeout=3.0)
+    s = await open_services(settings, user="oncall")
+    await s.instances.create("east", "cn-east-1")
+    reqs = [AssociateRequest(context=c.name, labels={"env": "prod"} if i == 0 else None)
+            for i, c in enumerate(fleet.clusters)]
+    await s.clusters.associate("east", reqs)
+    for cluster in await s.clusters.list():
+        await (await s.clusters.client(cluster)).apply(deployment())
+    await fleet.settle()
+    yield s
+    await s.close()
+
+
+async def answered(pilot: Pilot[None], view: FleetView) -> None:
+    """Until the listing worker is done and its last batch is on the table."""
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(50):  # FleetDone is a message behind the worker's end: let it land
+        await pilot.pause()
+        if not view.state.running:
+            return
+    raise AssertionError("the fleet listing never finished")
+
+
+def status(view: FleetView) -> str:
+    return str(view.query_one("#fleet-status", Static).render())
+
+
+def shown_clusters(table: VirtualTable) -> list[str]:
+    out = []
+    for row in range(table.visible_count):
+        cells = table.get_row(table.key_at(row)) or ()
+        first = cells[0]
+        out.append(first.plain if isinstance(first, Text) else str(first))
+    return out
+
+
+async def test_fleet_view(services: Services, fleet: SandboxFleet) -> None:
+    names = [c.name for c in fleet.clusters]
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("8")
+        view = app.main.query_one(FleetView)
+        await answered(pilot, view)
+        assert app.main.query_one(ContentSwitcher).current == "fleet"
+        pods = view.table
+        assert app.focused is pods and pods.id == "fleet-table-pods"
+        assert pods.row_count == PODS * 3
+        assert [c.label for c in pods.columns][:3] == ["CLUSTER", "NAMESPACE", "NAME"]
+        assert f"{PODS * 3} pods in 3 clusters" in status(view)
+        # production rows carry the mark; the others are plain names
+        assert sorted(set(shown_clusters(pods))) == sorted([f"{names[0]} PROD", *names[1:]])
+
+        # kind switch: deployments, then nodes (cluster-scoped: no NAMESPACE column)
+        await pilot.press("d")
+        await answered(pilot, view)
+        assert view.table.id == "fleet-table-deployments" and view.table.row_count == 3
+        assert not pods.display and view.table.display
+        await pilot.press("n")
+        await answered(pilot, view)
+        assert [c.key for c in view.table.columns][:3] == ["cluster", "name", "status"]
+        assert view.table.row_count == 2 * 3
+        await pilot.press("p")
+        await answered(pilot, view)
+        assert view.table is pods
+
+        # text filter: `/`, type, Enter back to the table; Esc clears it
+        await pilot.press("slash", *names[1], "enter")
+        assert pods.visible_count == PODS
+        assert set(shown_clusters(pods)) == {names[1]}
+        assert f"{PODS} shown" in status(view)
+        await pilot.press("escape")
+        assert pods.visible_count == PODS * 3
+
+        # cluster filter: c cycles every cluster, C goes back
+        await pilot.press("c")
+        assert set(shown_clusters(pods)) == {f"{names[0]} PROD"}
+        await pilot.press("c")
+        assert set(shown_clusters(pods)) == {names[1]}
+        assert names[1] in str(view.query_one("#fleet-cluster-bar", Static).render())
+        await pilot.press("C", "C")
+        assert view.cluster is None and pods.visible_count == PODS * 3
+
+        # sort (the table's own key) and a dead cluster: its error, the others' rows
+        await pilot.press("s")
+        assert pods.sort_column == "cluster"
+        await fleet.clusters[2].set_outage(True)
+        await pilot.press("r")
+        await answered(pilot, view)
+        text = status(view)
+        assert f"{PODS * 2} pods in 2 clusters" in text
+        assert f"1 cluster unreachable: {names[2]} (" in text
+        assert names[2] not in shown_clusters(pods)
+        await fleet.clusters[2].set_outage(False)
