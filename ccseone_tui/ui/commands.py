@@ -1,5 +1,6 @@
-"""Command palette (ctrl+p): every navigation action, the instance switch, refresh, theme,
-language, help and quit — titles in the current language."""
+"""Command palette (ctrl+p): every navigation action, the instance switch, the Distributed
+clusters actions (``console_help.console_commands``), refresh, theme, language, help and
+quit — titles in the current language."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ccseone_tui.i18n import t
+from ccseone_tui.ui.console_help import console_commands
 from ccseone_tui.ui.sections import SECTIONS
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ class ShellCommands(Provider):
                 out.append((t("palette.use_instance", name=inst.name),
                             f"{inst.region} · {inst.engine.value} · {inst.id}",
                             partial(main.use_instance, inst)))
+        out += console_commands(shell)
         out += [
             (t("palette.refresh"), t("palette.refresh.help"), main.action_refresh),
             (t("palette.theme"), t("palette.theme.help"), shell.action_change_theme),

@@ -96,3 +96,75 @@ class JournalAppended(Message):
     def __init__(self, entry: Any) -> None:
         self.entry = entry
         super().__init__()
+
+
+class JournalLoaded(Message):
+    """The instance log entries after the last one shown (the detail screen's poll)."""
+
+    def __init__(self, instance_id: str, entries: Sequence[Any]) -> None:
+        self.instance_id = instance_id
+        self.entries = list(entries)
+        super().__init__()
+
+
+class DetailLoaded(Message):
+    """A detail screen's record (and extras such as counts), re-read from the cache."""
+
+    def __init__(self, record: Any, extra: Any = None) -> None:
+        self.record = record
+        self.extra = extra
+        super().__init__()
+
+
+class ContextsLoaded(Message):
+    """The kubeconfig contexts one can associate, and the clusters already associated."""
+
+    def __init__(self, contexts: Sequence[Any], clusters: Sequence[MemberCluster]) -> None:
+        self.contexts = list(contexts)
+        self.clusters = list(clusters)
+        super().__init__()
+
+
+class WriteFinished(Message):
+    """A dialog's service call came back: ``results`` (per target) or a refusal ``error``."""
+
+    def __init__(self, results: Sequence[Any] = (), error: BaseException | None = None) -> None:
+        self.results = list(results)
+        self.error = error
+        super().__init__()
+
+
+class FleetPlanned(Message):
+    """A fleet-view listing began: which clusters are asked, the columns (``FleetResult``)."""
+
+    def __init__(self, generation: int, plan: Any) -> None:
+        self.generation = generation
+        self.plan = plan
+        super().__init__()
+
+
+class FleetAnswered(Message):
+    """One cluster answered the fleet view (``ClusterAnswer``: rows or an error)."""
+
+    def __init__(self, generation: int, answer: Any) -> None:
+        self.generation = generation
+        self.answer = answer
+        super().__init__()
+
+
+class FleetDone(Message):
+    """The fleet-view listing ended (every cluster answered, or it was cancelled/failed)."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        super().__init__()
+
+
+class LogStreamState(Message):
+    """A log tail's streams: how many are open, how many wait for the cap (Logs section)."""
+
+    def __init__(self, active: int, waiting: int, max_streams: int) -> None:
+        self.active = active
+        self.waiting = waiting
+        self.max_streams = max_streams
+        super().__init__()

@@ -89,7 +89,8 @@ async def test_every_section_by_sidebar(services: Services, make_app: MakeApp) -
         await pilot.press("up", "enter")  # group headers are skipped by the cursor
         await settle(pilot)
         assert current(app) == "instances"
-        for expected in ("clusters", "namespaces", "apps", "templates", "tasks", "logs"):
+        for expected in ("clusters", "namespaces", "fleet", "apps", "templates", "tasks",
+                         "logs"):
             app.main.query_one(NavSidebar).focus()
             await pilot.press("down", "enter")
             await settle(pilot)
@@ -100,8 +101,8 @@ async def test_every_section_by_mouse(services: Services, make_app: MakeApp) -> 
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        # top padding, then: header, 3 sections, gap, header, 2 sections, gap, header, Tasks
-        await pilot.click(NavSidebar, offset=(5, 11))
+        # top padding, then: header, 4 sections, gap, header, 2 sections, gap, header, Tasks
+        await pilot.click(NavSidebar, offset=(5, 12))
         await settle(pilot)
         assert current(app) == "tasks"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli", "logs", "fleet")
+AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli", "logs", "fleet", "console")
 
 
 def merged(lang: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ccseone_tui.i18n import t
+from ccseone_tui.ui.console_help import console_key_groups
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.sections import SECTIONS
 
@@ -53,6 +54,7 @@ def key_groups(refresh_interval: float, production_selector: str) -> list[tuple[
             (f"{t('nav.clusters')}: PROD",
              t("help.clusters.prod", selector=production_selector)),
         ]),
+        *console_key_groups(),  # control instances, access clusters, cluster detail
     ]
 
 
@@ -101,8 +103,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(t("help.title"), classes="dialog-title")
             with VerticalScroll(id="help-body"):
                 with Horizontal(id="help-columns"):
-                    yield Static(_stack(groups[:1]), classes="help-column")
-                    yield Static(_stack(groups[1:]), classes="help-column")
+                    # global keys and the list keys left; the console's writes right
+                    yield Static(_stack(groups[:4]), classes="help-column")
+                    yield Static(_stack(groups[4:]), classes="help-column")
                 yield Static(_concepts(), id="help-concepts")
             yield Static(t("help.close_hint"), classes="dialog-hint")
 

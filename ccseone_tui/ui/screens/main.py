@@ -26,6 +26,7 @@ from ccseone_tui.ui.screens.instance_picker import InstancePicker
 from ccseone_tui.ui.sections import SECTION_IDS, SECTIONS, START_SECTION
 from ccseone_tui.ui.views.apps import AppsView
 from ccseone_tui.ui.views.clusters import ClustersView
+from ccseone_tui.ui.views.fleet import FleetView
 from ccseone_tui.ui.views.instances import InstancesView
 from ccseone_tui.ui.views.logs import LogsView
 from ccseone_tui.ui.views.namespaces import NamespacesView
@@ -47,6 +48,15 @@ class MainScreen(Screen[None]):
         ),
         Binding("r", "refresh", "key.refresh", id="refresh"),
         Binding("i", "pick_instance", "key.instance", id="instance"),
+        # the Distributed clusters writes: shown only on their section (check_action), and
+        # bound here so they work on an empty list too (focus is then on the sidebar)
+        Binding("n", "console('instances', 'create')", "console.key.new", id="instance.create"),
+        Binding("e", "console('instances', 'edit')", "console.key.edit", id="instance.edit"),
+        Binding("a", "console('clusters', 'associate')", "console.key.associate",
+                id="cluster.associate"),
+        Binding("c", "console('clusters', 'create')", "console.key.create_cluster",
+                id="cluster.create"),
+        Binding("d", "console_delete", "console.key.delete", id="console.delete"),
     ]
 
     def __init__(self) -> None:
@@ -69,6 +79,7 @@ class MainScreen(Screen[None]):
                 yield InstancesView()
                 yield ClustersView()
                 yield NamespacesView()
+                yield FleetView()
                 yield AppsView()
                 yield TemplatesView()
                 yield TasksView()
@@ -155,6 +166,10 @@ class MainScreen(Screen[None]):
         return self.query_one(f"#{section_id}")
 
     def show_section(self, section_id: str, focus: bool = True) -> None:
+        if section_id != self.section:
+            leaving = self.view(self.section)
+            if hasattr(leaving, "leave"):  # e.g. Logs: stop its streams while not shown
+                leaving.leave()
         self.section = section_id
         self.query_one(ContentSwitcher).current = section_id
         self.query_one(NavSidebar).mark_current(section_id)
@@ -163,8 +178,25 @@ class MainScreen(Screen[None]):
             view.probe_when_loaded = self.shell.live_probes and self._probe_due()
         view.reload()
         self._sync_timer()
+        self.refresh_bindings()
         if focus:
             view.focus_content()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "console":
+            return self.section == parameters[0]
+        if action == "console_delete":
+            return self.section in ("instances", "clusters")
+        return True
+
+    def action_console(self, section_id: str, what: str) -> None:
+        """A write of the current section's view: ``create``, ``edit``, ``associate`` …"""
+        if self.section == section_id:
+            getattr(self.view(section_id), f"action_{what}")()
+
+    def action_console_delete(self) -> None:
+        if self.section in ("instances", "clusters"):
+            self.view(self.section).action_delete()
 
     def action_show(self, section_id: str) -> None:
         self.show_section(section_id)

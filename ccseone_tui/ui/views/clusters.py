@@ -3,15 +3,20 @@
 Paints from the cache at once; while this view is on screen the main screen probes every
 cluster every ``refresh_interval`` seconds and each answer updates its row in place. A row
 whose last probe is older than two intervals is stale: its "last seen" shows the age dimmed.
+Enter opens a cluster; ``a`` associates, ``c`` creates, ``d`` deletes.
 """
 
 from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual import on
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.domain.models import ClusterStatus, MemberCluster
 from ccseone_tui.i18n import t
+from ccseone_tui.ui import actions
 from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui.messages import ProbeRequested
 from ccseone_tui.ui.widgets.table_view import Column, TableView
@@ -99,6 +104,36 @@ class ClustersView(TableView[MemberCluster]):
 
     def search_text(self, row: MemberCluster) -> str:
         return "\n".join((super().search_text(row), fmt.labels(row.labels), row.api_server, row.id))
+
+    # ---- actions -------------------------------------------------------------------------
+
+    def highlighted(self) -> MemberCluster | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return self.rows.get(str(key))
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        cluster = self.rows.get(str(event.row_key.value))
+        if cluster is not None:
+            actions.open_cluster(self.shell, cluster)
+
+    def action_associate(self) -> None:
+        actions.associate(self.shell)
+
+    def action_create(self) -> None:
+        actions.create_cluster(self.shell)
+
+    def action_delete(self) -> None:
+        cluster = self.highlighted()
+        if cluster is not None:
+            actions.delete_cluster(self.shell, cluster)
 
     # ---- refresh progress ----------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Control instances (管控实例): every instance, the current one marked; Enter makes the
-highlighted one current."""
+highlighted one current and opens it; ``n`` creates, ``e`` edits, ``d`` deletes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.domain.models import ControlInstance
 from ccseone_tui.i18n import t
+from ccseone_tui.ui import actions
 from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui.widgets.table_view import Column, TableView
 
@@ -54,8 +56,33 @@ class InstancesView(TableView[ControlInstance]):
 
     @on(DataTable.RowSelected)
     def _use(self, event: DataTable.RowSelected) -> None:
-        """Enter on an instance makes it the current one (header, clusters, namespaces…)."""
+        """Enter on an instance makes it the current one (header, clusters, namespaces…)
+        and opens it: basic info and the live instance log."""
         event.stop()
         instance = self.rows.get(str(event.row_key.value))
         if instance is not None:
             self.shell.use_instance(instance)
+            actions.open_instance(self.shell, instance)
+
+    def highlighted(self) -> ControlInstance | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return self.rows.get(str(key))
+
+    def action_create(self) -> None:
+        actions.create_instance(self.shell)
+
+    def action_edit(self) -> None:
+        instance = self.highlighted()
+        if instance is not None:
+            actions.edit_instance(self.shell, instance)
+
+    def action_delete(self) -> None:
+        instance = self.highlighted()
+        if instance is not None:
+            actions.delete_instance(self.shell, instance)

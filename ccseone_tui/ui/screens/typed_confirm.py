@@ -1,0 +1,69 @@
+"""A write to a production cluster: the user types the cluster's name to confirm.
+
+The typed text is returned as-is; the caller hands it to the service as ``confirm=``, and
+the service decides (``ConfirmationMismatch`` otherwise) — the dialog only makes the right
+answer easy: the confirm button is enabled once the text matches.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from ccseone_tui.i18n import t
+from ccseone_tui.ui.keys import localize_bindings
+
+
+class TypedConfirmScreen(ModalScreen[str | None]):
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "key.cancel")]
+
+    def __init__(self, title: str, body: str, expected: str) -> None:
+        super().__init__(id="typed-confirm")
+        localize_bindings(self)
+        self._title = title
+        self._body = body
+        self.expected = expected
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm-dialog typed-confirm"):
+            yield Static(self._title, classes="dialog-title", markup=False)
+            if self._body:
+                yield Static(self._body, classes="confirm-body", markup=False)
+            yield Static(t("console.typed.prompt", name=self.expected), classes="prod-warning",
+                         markup=False)
+            yield Input(placeholder=self.expected, id="typed-name")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("console.confirm.yes"), variant="error", id="typed-yes",
+                             disabled=True)
+                yield Button(t("console.confirm.no"), id="typed-no")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one("#typed-yes", Button).disabled = event.value.strip() != self.expected
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip() == self.expected:
+            self.dismiss(event.value.strip())
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "typed-yes":
+            self.dismiss(self.query_one(Input).value.strip())
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

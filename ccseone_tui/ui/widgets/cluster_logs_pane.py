@@ -1,0 +1,152 @@
+"""The Logs tab of a cluster: its events, live, and the log of a pod picked from a list —
+both in one LogView (sources ``events`` and ``namespace/pod/container``).
+
+The streams are workers started when the tab is first shown and cancelled when the screen
+closes; a broken stream leaves a visible gap marker and the error goes to the error path.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Select
+from textual.worker import Worker
+
+from ccseone_tui.domain.models import MemberCluster
+from ccseone_tui.i18n import t
+from ccseone_tui.services.cluster_logs import ClusterLogsService, PodRef
+from ccseone_tui.ui import messages as msg
+from ccseone_tui.ui import workers
+from ccseone_tui.ui.batching import batches
+from ccseone_tui.ui.widgets.log_view import LogLine, LogView
+
+if TYPE_CHECKING:
+    from ccseone_tui.ui.app import CcseoneApp
+
+EVENTS = "events"
+MAX_LINES = 20_000
+
+
+class ClusterLogsPane(Vertical):
+    def __init__(self, cluster: MemberCluster, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cluster = cluster
+        self.started = False
+        self.pods: dict[str, PodRef] = {}
+        self._workers: list[Worker[Any]] = []
+        self._pod_worker: Worker[Any] | None = None
+        self._seq = 0
+
+    @property
+    def shell(self) -> CcseoneApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def logs(self) -> ClusterLogsService:
+        return ClusterLogsService(self.shell.services.clusters)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="pane-bar"):
+            yield Label(t("console.logs.pod"), classes="form-label")
+            yield Select[str]([], prompt=t("console.logs.pick_pod"), id="pod-picker",
+                              compact=True)
+        yield LogView(max_lines=MAX_LINES, id="cluster-log")
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
+
+    def activate(self) -> None:
+        """First time the tab is shown: start the event watch and list the pods."""
+        if self.started:
+            return
+        self.started = True
+        self.view.set_option(timestamps=True)  # events carry their time; pod lines do not
+        name = self.cluster.name
+        self._workers.append(workers.start(
+            self, self._events(), name=f"stream:events:{name}", group="stream",
+            description=t("console.worker.events", cluster=name)))
+        self.load_pods()
+
+    def stop(self) -> None:
+        for worker in [*self._workers, self._pod_worker]:
+            if worker is not None and worker.is_running:
+                worker.cancel()
+
+    # ---- events --------------------------------------------------------------------------
+
+    async def _events(self) -> None:
+        view = self.view
+        first = True
+        try:
+            async for batch in self.logs.events(self.cluster):
+                if batch.relist and not first:
+                    view.post_message(LogView.Batch([self._gap(EVENTS, t("console.logs.relist"))]))
+                first = False
+                view.post_message(LogView.Batch([
+                    LogLine(EVENTS, line.text, line.ts, self._next()) for line in batch.lines]))
+        except Exception as exc:
+            view.post_message(LogView.Batch([self._gap(EVENTS, str(exc))]))
+            raise
+
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _gap(self, source: str, reason: str) -> LogLine:
+        return LogLine(source, t("logs.gap", source=source, reason=reason), None,
+                       self._next(), gap=True)
+
+    # ---- pods ----------------------------------------------------------------------------
+
+    def load_pods(self) -> None:
+        workers.start(self, self._load_pods(), name=f"load:pods:{self.cluster.name}",
+                      group="load", exclusive=True,
+                      description=t("console.worker.pods", cluster=self.cluster.name))
+
+    async def _load_pods(self) -> None:
+        pods = await self.logs.pods(self.cluster)
+        self.post_message(msg.RowsLoaded("pods", pods))
+
+    def on_rows_loaded(self, message: msg.RowsLoaded) -> None:
+        if message.view != "pods":
+            return
+        message.stop()
+        options: list[tuple[str, str]] = []
+        for pod in message.rows:
+            for container in pod.containers or [""]:
+                key = f"{pod.key}/{container}" if container else pod.key
+                self.pods[key] = pod
+                options.append((f"{key}  ({pod.phase})" if pod.phase else key, key))
+        self.query_one("#pod-picker", Select).set_options(options)
+
+    @on(Select.Changed, "#pod-picker")
+    def _pod_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value is Select.NULL:
+            return
+        self.follow_pod(str(event.value))
+
+    def follow_pod(self, key: str) -> None:
+        pod = self.pods[key]
+        container = key.split("/", 2)[2] if key.count("/") == 2 else None
+        if self._pod_worker is not None and self._pod_worker.is_running:
+            self._pod_worker.cancel()
+        self._pod_worker = workers.start(
+            self, self._pod_logs(pod, container, key), name=f"stream:pod:{key}",
+            group="stream:pod", exclusive=True,
+            description=t("console.worker.pod_logs", pod=key))
+
+    async def _pod_logs(self, pod: PodRef, container: str | None, source: str) -> None:
+        view = self.view
+        stream = self.logs.pod_logs(self.cluster, pod.namespace, pod.name, container)
+        try:
+            async for batch in batches(stream):
+                view.post_message(LogView.Batch(
+                    [LogLine(source, text, None, self._next()) for text in batch]))
+        except Exception as exc:
+            view.post_message(LogView.Batch([self._gap(source, str(exc))]))
+            raise
