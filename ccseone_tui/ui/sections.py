@@ -22,12 +22,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("instances", "nav.instances", "nav.group.clusters", "1", "nav.instances.help"),
     Section("clusters", "nav.clusters", "nav.group.clusters", "2", "nav.clusters.help"),
     Section("namespaces", "nav.namespaces", "nav.group.clusters", "3", "nav.namespaces.help"),
-    # one kind across every cluster; "8" keeps the keys of the sections that came before
-    Section("fleet", "nav.fleet", "nav.group.clusters", "8", "nav.fleet.help"),
-    Section("apps", "nav.apps", "nav.group.apps", "4", "nav.apps.help"),
-    Section("templates", "nav.templates", "nav.group.apps", "5", "nav.templates.help"),
-    Section("tasks", "nav.tasks", "nav.group.ops", "6", "nav.tasks.help"),
-    Section("logs", "nav.logs", "nav.group.ops", "7", "nav.logs.help"),
+    Section("fleet", "nav.fleet", "nav.group.clusters", "4", "nav.fleet.help"),
+    Section("apps", "nav.apps", "nav.group.apps", "5", "nav.apps.help"),
+    Section("templates", "nav.templates", "nav.group.apps", "6", "nav.templates.help"),
+    Section("tasks", "nav.tasks", "nav.group.ops", "7", "nav.tasks.help"),
+    Section("logs", "nav.logs", "nav.group.ops", "8", "nav.logs.help"),
 )
 
 SECTION_IDS: tuple[str, ...] = tuple(s.id for s in SECTIONS)

@@ -81,7 +81,7 @@ async def test_fleet_view(services: Services, fleet: SandboxFleet) -> None:
     app = CcseoneApp(services, live_probes=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.press("8")
+        await pilot.press("4")
         view = app.main.query_one(FleetView)
         await answered(pilot, view)
         assert app.main.query_one(ContentSwitcher).current == "fleet"

@@ -90,7 +90,7 @@ def tailing(app: CcseoneApp) -> bool:
 async def test_logs_section_sources_and_keys(live: Services) -> None:
     app = CcseoneApp(live, live_probes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await keys(pilot, "7")
+        await keys(pilot, "8")
         view = app.main.query_one(LogsView)
         log = view.query_one(LogView)
         assert app.main.section == "logs"

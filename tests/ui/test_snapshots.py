@@ -41,7 +41,7 @@ def test_control_instances_read_only(snap_compare, sync_services: SyncServices,
 def test_tasks(snap_compare, sync_services: SyncServices, make_app: MakeApp, lang: str) -> None:
     """Tasks, newest first, with per-target summaries (3/4, 7/8, 1/1)."""
     set_language(lang)
-    assert snap_compare(make_app(sync_services()), press=["6"], terminal_size=SIZE)
+    assert snap_compare(make_app(sync_services()), press=["7"], terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
