@@ -1,5 +1,5 @@
-"""``ccseone clusters create|join-command|register|delete|edge-nodes|label-edge|kubeconfig|
-tasks``: headless front ends of the registration and cluster-detail services."""
+"""``ccseone clusters create|join-command|register|edit|delete|edge-nodes|label-edge|
+kubeconfig|tasks``: headless front ends of the registration and cluster-detail services."""
 
 from __future__ import annotations
 
@@ -49,6 +49,15 @@ async def join_command(args: argparse.Namespace, s: Services) -> int:
 async def register(args: argparse.Namespace, s: Services) -> int:
     token = sys.stdin.read() if args.token == "-" else args.token
     _cluster_out(args, s, await s.registration.register(args.name, token))
+    return 0
+
+
+async def edit(args: argparse.Namespace, s: Services) -> int:
+    labels = None if args.labels is None else parse_labels(args.labels)
+    cluster = await s.clusters.edit(args.name, labels=labels,
+                                    deletion_protection=args.protection, region=args.region,
+                                    confirm=args.confirm)
+    _cluster_out(args, s, cluster)
     return 0
 
 
@@ -109,7 +118,8 @@ async def tasks(args: argparse.Namespace, s: Services) -> int:
 
 
 CLUSTER_ACTIONS: dict[str, Handler] = {
-    "create": create, "join-command": join_command, "register": register, "delete": delete,
+    "create": create, "join-command": join_command, "register": register, "edit": edit,
+    "delete": delete,
     "edge-nodes": edge_nodes, "label-edge": label_edge, "kubeconfig": kubeconfig,
     "tasks": tasks,
 }

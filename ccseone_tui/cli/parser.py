@@ -89,6 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="delete even though apps are still deployed on it")
     _output(p)
+    p = cl.add_parser("edit", help="change a cluster's labels, deletion protection or region")
+    p.add_argument("name")
+    p.add_argument("--labels", help="key=value,... replacing every label ('' removes all)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--protect", dest="protection", action="store_true", default=None,
+                   help="turn deletion protection on")
+    g.add_argument("--unprotect", dest="protection", action="store_false",
+                   help="turn deletion protection off")
+    p.add_argument("--region")
+    p.add_argument("--confirm", help="the cluster name, required when the cluster is (or "
+                   "becomes) a production cluster")
+    _output(p)
     p = cl.add_parser("create", help="create an access cluster to register (starts Waiting)")
     p.add_argument("name")
     p.add_argument("--instance", required=True)

@@ -78,7 +78,8 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
     engine = LocalEngine(pool)
     clusters = ClustersService(store, engine, events, guard, tasks, instances,
                                settings.kubeconfig_paths(),
-                               credentials_dir=settings.credentials_dir, pool=pool)
+                               credentials_dir=settings.credentials_dir, pool=pool,
+                               regions=settings.regions)
     registration = RegistrationService(store, engine, pool, settings, events, guard, tasks,
                                        instances, clusters)
     return Services(

@@ -1,5 +1,5 @@
-"""Access (member) clusters: associate from kubeconfig contexts, probe, list, delete, and
-the detail data (edge nodes, access kubeconfig, tasks). Create + register live in
+"""Access (member) clusters: associate from kubeconfig contexts, probe, list, edit, delete,
+and the detail data (edge nodes, access kubeconfig, tasks). Create + register live in
 ``registration.py``; the work done on a member in ``cluster_member.py``.
 
 Probing fans out to every cluster at once through the kube pool; each cluster's answer is
@@ -9,6 +9,7 @@ saved and announced as it arrives, so a dead cluster costs its own timeout and n
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ class ClustersService:
     def __init__(self, store: Any, engine: Any, events: EventBus, guard: Guard,
                  tasks: TasksService, instances: InstancesService,
                  kubeconfig_paths: list[str], *, credentials_dir: Path | None = None,
-                 pool: Any = None) -> None:
+                 pool: Any = None, regions: Sequence[str] = ()) -> None:
         self._store = store
         self._engine = engine  # engines.ClusterEngine; one per process until ocm lands
         self._events = events
@@ -92,6 +93,7 @@ class ClustersService:
         self._kubeconfig_paths = kubeconfig_paths
         self._credentials_dir = credentials_dir  # where registration keeps its kubeconfigs
         self._pool = pool  # kube.KubePool: to drop a deleted cluster's client
+        self._regions = tuple(regions)  # Settings.regions; empty: any region
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -216,6 +218,38 @@ class ClustersService:
         if probe.status is not ClusterStatus.READY:
             raise ClusterStatusAbnormal(cluster=cluster.name, status=probe.status.value)
         return probe
+
+    # ---- edit -------------------------------------------------------------------------------
+
+    async def edit(self, name_or_id: str, *, labels: dict[str, str] | None = None,
+                   deletion_protection: bool | None = None, region: str | None = None,
+                   confirm: str | None = None) -> MemberCluster:
+        """Change labels (the whole set), deletion protection and/or region; ``None`` keeps a
+        field. A cluster that is production before or after the edit (labels can make or
+        unmake one) needs its name typed in ``confirm``. Nothing changed: nothing written."""
+        self._guard.check_writable()
+        cluster = await self.get(name_or_id)
+        changes: dict[str, Any] = {}
+        if labels is not None:
+            changes["labels"] = check_labels(dict(labels))
+        if deletion_protection is not None:
+            changes["deletion_protection"] = bool(deletion_protection)
+        if region is not None:
+            region = region.strip()
+            if not region or (self._regions and region not in self._regions):
+                raise ValidationError("region", region, t(
+                    "rule.region", regions=", ".join(self._regions)))
+            changes["region"] = region
+        changes = {k: v for k, v in changes.items() if getattr(cluster, k) != v}
+        if not changes:
+            return cluster
+        edited = dataclasses.replace(cluster, **changes)
+        self._guard.check_confirmed([cluster, edited], confirm)
+        await self._store.update_cluster(edited)
+        await self._tasks.journal(cluster.instance_id, "cluster.edit", cluster.name,
+                                  "Succeeded")
+        self._events.emit(ClustersChanged(cluster.instance_id))
+        return edited
 
     # ---- detail (§3.1.3.5) --------------------------------------------------------------
 

@@ -11,6 +11,8 @@ same thing. No Textual here.
   what we know, and only events new or changed since are shown, so a relist never repeats.
 * ``pod``: one pod's containers (all of them unless one is named), resumable (log_follow.py).
 * ``app``: every pod of an app across its targets, merged (log_apps.py).
+* ``pods``: a cluster's pods with their containers, for a picker. Events are formatted and
+  pods described in log_events.py.
 
 A cluster that does not answer gives one gap marker (source = the cluster) and is retried
 with backoff; the other sources keep flowing.
@@ -28,9 +30,9 @@ from ccseone_tui.domain.errors import CcseoneError, NotFound
 from ccseone_tui.domain.journal import JournalEntry
 from ccseone_tui.domain.models import ControlInstance, MemberCluster
 from ccseone_tui.i18n import t
-from ccseone_tui.services.cluster_logs import RELIST_KEEP, PodRef, format_event
 from ccseone_tui.services.events import EventBus, JournalAppended
 from ccseone_tui.services.log_apps import AppTarget, follow_container
+from ccseone_tui.services.log_events import RELIST_KEEP, PodRef, format_event
 from ccseone_tui.services.log_follow import Backoff, Target, containers_of
 from ccseone_tui.services.log_stream import LogRecord, LogStream
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ccseone_tui.domain.errors import CcseoneError, DeletionProtected
+from ccseone_tui.domain.errors import AppsStillDeployed, CcseoneError, DeletionProtected
 from ccseone_tui.domain.models import ControlInstance, MemberCluster
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import workers
-from ccseone_tui.ui.capabilities import find
 from ccseone_tui.ui.screens.confirm import ConfirmScreen
 from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
 
@@ -33,14 +32,6 @@ def writable(app: CcseoneApp) -> bool:
         app.report_error(exc, t("console.what.write"))
         return False
     return True
-
-
-def service_has(app: CcseoneApp, name: str) -> bool:
-    """Whether the services offer ``name`` yet; if not, say so plainly."""
-    if find(app.services, name) is not None:
-        return True
-    app.notify(t("console.not_available", what=name), severity="warning", timeout=8)
-    return False
 
 
 async def confirm_cluster_write(app: CcseoneApp, clusters: list[MemberCluster], title: str,
@@ -135,7 +126,7 @@ def associate(app: CcseoneApp) -> None:
 def create_cluster(app: CcseoneApp) -> None:
     from ccseone_tui.ui.screens.cluster_create import ClusterCreateScreen
 
-    if not writable(app) or not service_has(app, "create"):
+    if not writable(app):
         return
     if not app.instances:
         app.notify(t("empty.instances"), severity="warning")
@@ -152,6 +143,21 @@ def open_cluster(app: CcseoneApp, cluster: MemberCluster, tab: str = "info") -> 
     from ccseone_tui.ui.screens.cluster_detail import ClusterDetailScreen
 
     app.push_screen(ClusterDetailScreen(cluster, tab=tab))
+
+
+def edit_cluster(app: CcseoneApp, cluster: MemberCluster) -> None:
+    """Labels and deletion protection; the dialog asks for the typed name of a cluster that
+    is (or becomes) production, and shows a refusal in its own error line."""
+    from ccseone_tui.ui.screens.cluster_edit import ClusterEditScreen
+
+    if not writable(app):
+        return
+
+    def saved(result: MemberCluster | None) -> None:
+        if result is not None:
+            app.notify(t("console.cluster.saved", name=result.name), timeout=4)
+
+    app.push_screen(ClusterEditScreen(cluster), saved)
 
 
 def delete_cluster(app: CcseoneApp, cluster: MemberCluster, on_deleted: Done = None) -> None:
@@ -173,9 +179,7 @@ async def _delete_cluster(app: CcseoneApp, cluster: MemberCluster, on_deleted: D
         return
     try:
         result = await app.services.clusters.delete(cluster.id, confirm=typed)
-    except CcseoneError as exc:
-        if type(exc).__name__ != "AppsStillDeployed":
-            raise
+    except AppsStillDeployed as exc:
         # §3.1.3.6: warn about apps still deployed; deleting anyway is a second, explicit yes
         force = await app.push_screen_wait(ConfirmScreen(
             exc.message, t("console.cluster.delete.force"), yes=t("console.delete"),
@@ -183,7 +187,7 @@ async def _delete_cluster(app: CcseoneApp, cluster: MemberCluster, on_deleted: D
         if not force:
             return
         result = await app.services.clusters.delete(cluster.id, confirm=typed, force=True)
-    commands = list(getattr(result, "commands", None) or [])
+    commands = list(result.commands)
     body = t("console.cluster.deleted", name=cluster.name)
     if commands:  # member-side leftovers only the user can remove
         body += "\n" + t("console.cluster.cleanup") + "\n" + "\n".join(commands)

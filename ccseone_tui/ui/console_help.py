@@ -28,6 +28,7 @@ def console_key_groups() -> list[tuple[str, KeyRows]]:
         (t("console.help.clusters"), [
             ("a", t("console.help.cluster.a")),
             ("c", t("console.help.cluster.c")),
+            ("e", t("console.help.cluster.e")),
             ("d", t("console.help.cluster.d")),
             ("enter", t("console.help.cluster.enter")),
         ]),
@@ -76,6 +77,8 @@ def console_commands(app: CcseoneApp) -> list[Command]:
              partial(actions.open_cluster, app, cluster, "edge")),
             (t("console.palette.cluster.export", name=cluster.name), write,
              partial(actions.open_cluster, app, cluster, "access")),
+            (t("console.palette.cluster.edit", name=cluster.name), write,
+             partial(actions.edit_cluster, app, cluster)),
             (t("console.palette.cluster.delete", name=cluster.name), write,
              partial(actions.delete_cluster, app, cluster)),
         ]

@@ -98,15 +98,6 @@ class JournalAppended(Message):
         super().__init__()
 
 
-class JournalLoaded(Message):
-    """The instance log entries after the last one shown (the detail screen's poll)."""
-
-    def __init__(self, instance_id: str, entries: Sequence[Any]) -> None:
-        self.instance_id = instance_id
-        self.entries = list(entries)
-        super().__init__()
-
-
 class DetailLoaded(Message):
     """A detail screen's record (and extras such as counts), re-read from the cache."""
 

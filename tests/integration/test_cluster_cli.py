@@ -1,5 +1,5 @@
-"""``ccseone clusters create|join-command|register|edge-nodes|label-edge|kubeconfig|tasks|
-delete`` in-process against a sandbox fleet. ``main`` runs its own event loop, so it runs in
+"""``ccseone clusters create|join-command|register|edit|edge-nodes|label-edge|kubeconfig|
+tasks|delete`` in-process against a sandbox fleet. ``main`` runs its own event loop, so it runs in
 a worker thread while the fleet is served from the test's loop."""
 
 from __future__ import annotations
@@ -109,3 +109,31 @@ async def test_cli_refusals_exit_1_with_message_and_fix(
     assert code == 1 and "deletion protection" in err and "turn deletion protection off" in err
     code, _, err = await run(tmp_path, capsys, "clusters", "label-edge", "m1", "n1")
     assert code == 1 and "not registered" in err
+
+
+async def test_edit_labels_protection_region_then_delete(
+        cli_fleet: SandboxFleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    await run(tmp_path, capsys, "instances", "create", "east", "--region", "cn-east-1")
+    code, _, _ = await run(tmp_path, capsys, "clusters", "associate", "--instance", "east",
+                           "sandbox-1=pay", "--labels", "env=prod")
+    assert code == 0
+    code, _, err = await run(tmp_path, capsys, "clusters", "edit", "pay", "--unprotect")
+    assert code == 1 and "pay" in err  # production: the name must be typed
+    code, _, err = await run(tmp_path, capsys, "clusters", "edit", "pay", "--labels",
+                             "bad key!=x", "--confirm", "pay")
+    assert code == 1 and "labels" in err
+    code, out, _ = await run(tmp_path, capsys, "clusters", "edit", "pay", "--unprotect",
+                             "--labels", "env=dev,team=sre", "--region", "cn-north-1",
+                             "--confirm", "pay", "-o", "json")
+    assert code == 0
+    row = json.loads(out)
+    assert (row["labels"], row["deletion_protection"], row["region"], row["production"]) == (
+        "env=dev,team=sre", False, "cn-north-1", False)
+    code, out, _ = await run(tmp_path, capsys, "clusters", "edit", "pay", "--protect")
+    assert code == 0 and "pay" in out
+    code, _, err = await run(tmp_path, capsys, "clusters", "delete", "pay")
+    assert code == 1 and "deletion protection" in err
+    assert (await run(tmp_path, capsys, "clusters", "edit", "pay", "--unprotect"))[0] == 0
+    assert (await run(tmp_path, capsys, "clusters", "delete", "pay"))[0] == 0
+    code, out, _ = await run(tmp_path, capsys, "clusters", "list", "-o", "json")
+    assert json.loads(out) == []

@@ -1,4 +1,5 @@
-"""Cluster events and pod logs for the cluster detail, against a sandbox cluster over HTTP."""
+"""Cluster events and pod logs for the cluster detail (``services.logs``, the same streams as
+the Logs section), against a sandbox cluster over HTTP."""
 
 from __future__ import annotations
 
@@ -6,27 +7,35 @@ import asyncio
 
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services
-from ccseone_tui.services.cluster_logs import ClusterLogsService, format_event
+from ccseone_tui.services.log_events import format_event
+from ccseone_tui.services.log_stream import LINE, LogRecord
 
 
 async def test_events_pods_and_pod_logs(services: Services, fleet: SandboxFleet) -> None:
     await services.instances.create("hub", "cn-east-1")
     [cluster] = await services.clusters.associate("hub", [AssociateRequest("sandbox-1")])
     assert not isinstance(cluster, Exception)
-    logs = ClusterLogsService(services.clusters)
+    logs = services.logs
 
-    events = logs.events(cluster)
-    first = await asyncio.wait_for(anext(events), 5)
-    assert first.relist and first.lines
-    assert all(line.ts is not None for line in first.lines)
-    assert [line.ts for line in first.lines] == sorted(line.ts for line in first.lines)
-    await events.aclose()  # type: ignore[attr-defined]
+    events = await logs.cluster_events(cluster)
+    try:
+        first = await asyncio.wait_for(anext(events), 5)
+    finally:
+        await events.aclose()
+    assert first and all(r.kind == LINE and r.source == cluster.name for r in first)
+    assert all(r.ts is not None for r in first)
+    assert [r.ts for r in first] == sorted(r.ts for r in first)  # type: ignore[type-var]
 
     pods = await logs.pods(cluster)
     assert pods and all(p.containers for p in pods)
     pod = pods[0]
-    lines = [line async for line in logs.pod_logs(cluster, pod.namespace, pod.name,
-                                                  tail=5, follow=False)]
+    stream = await logs.pod(cluster, pod.namespace, pod.name, container=pod.containers[0],
+                            tail=5, follow=False)
+    lines: list[LogRecord] = []
+    async with stream:
+        async for batch in stream:
+            lines += batch
+    assert all(r.kind == LINE for r in lines)
     assert 0 < len(lines) <= 5
 
 

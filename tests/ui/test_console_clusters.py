@@ -18,7 +18,15 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, SelectionList, Static, TabbedContent, TextArea
+from textual.widgets import (
+    Button,
+    Input,
+    SelectionList,
+    Static,
+    Switch,
+    TabbedContent,
+    TextArea,
+)
 
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.models import ClusterStatus
@@ -29,6 +37,7 @@ from ccseone_tui.ui.app import CcseoneApp
 from ccseone_tui.ui.screens.associate import AssociateScreen
 from ccseone_tui.ui.screens.cluster_create import ClusterCreateScreen
 from ccseone_tui.ui.screens.cluster_detail import ClusterDetailScreen
+from ccseone_tui.ui.screens.cluster_edit import ClusterEditScreen
 from ccseone_tui.ui.screens.confirm import ConfirmScreen
 from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
 from ccseone_tui.ui.widgets.cluster_edge import ClusterEdgePane
@@ -250,6 +259,97 @@ async def test_delete_refused_while_protected_then_confirmed(live: Services) -> 
         await pilot.press("y")
         await settle(pilot)
         assert [c.name for c in await live.clusters.list()] == ["guarded"]
+
+
+async def test_edit_turns_protection_off_then_delete(live: Services) -> None:
+    await live.clusters.associate("hub", [AssociateRequest("sandbox-1", name="guarded")])
+    app = make(live)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.screen is app.main  # protected: refused before any question
+        assert "guarded has deletion protection on" in notes(app)
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ClusterEditScreen)
+        labels = dialog.query_one("#labels", Input)
+        labels.value = "team=sre,bad key"
+        await pilot.pause()
+        assert t("console.field.labels") in plain(dialog.query_one("#form-error", Static))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog  # refused in the dialog, nothing saved
+        labels.value = "team=sre"
+        protection = dialog.query_one("#protection", Switch)
+        assert protection.value
+        protection.focus()
+        await pilot.press("space")
+        assert not protection.value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is app.main  # not production: saved without a question
+        assert "Cluster guarded saved" in notes(app)
+        cluster = await live.clusters.get("guarded")
+        assert cluster.labels == {"team": "sre"} and not cluster.deletion_protection
+        await until(pilot, lambda: not next(iter(app.main.view("clusters").rows.values()))
+                    .deletion_protection, "the list to re-read the cache")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert await live.clusters.list() == []
+        journal = await live.tasks.list_journal(cluster.instance_id)
+        assert [e.action for e in journal if e.target == "guarded"] == [
+            "cluster.associate", "cluster.edit", "cluster.delete"]
+
+
+async def test_edit_of_a_production_cluster_needs_its_name_typed(live: Services) -> None:
+    await live.clusters.associate("hub", [AssociateRequest(
+        "sandbox-3", name="pay-prod", labels={"env": "prod"})])
+    app = make(live)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ClusterEditScreen)
+        dialog.query_one("#labels", Input).value = "env=dev"  # no longer production: still asked
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        typed = app.screen
+        assert isinstance(typed, TypedConfirmScreen)
+        await pilot.press("escape")  # cancelled: back in the dialog, nothing saved
+        await settle(pilot)
+        assert app.screen is dialog
+        assert (await live.clusters.get("pay-prod")).labels == {"env": "prod"}
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TypedConfirmScreen)
+        await pilot.press(*"pay-prod", "enter")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert (await live.clusters.get("pay-prod")).labels == {"env": "dev"}
+
+
+async def test_edit_refused_in_read_only(tmp_path: Path, fleet: SandboxFleet) -> None:
+    writer = await open_services(settings(tmp_path, fleet), user="oncall")
+    await writer.instances.create("hub", "cn-east-1")
+    await writer.clusters.associate("hub", [AssociateRequest("sandbox-1")])
+    await writer.close()
+    services = await open_services(settings(tmp_path, fleet, read_only=True), user="oncall")
+    try:
+        app = make(services)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("e")
+            await pilot.pause()
+            assert app.screen is app.main
+            assert t("error.readonly") in notes(app)
+    finally:
+        await services.close()
 
 
 async def test_production_cluster_needs_its_name_typed(live: Services) -> None:

@@ -28,13 +28,16 @@ SIZE = (140, 40)
 MakeApp = Callable[[Services], CcseoneApp]
 
 
+BACKGROUND = ("stream", "poll")  # the detail's journal tail never completes: do not wait
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Every worker but the detail's journal poll (it runs every second while shown)."""
+    """Every worker but the detail's live journal tail (it runs while the detail is shown)."""
     for _ in range(5):
         # a flow waiting on its dialog (group "flow") finishes only once it is answered
         modal = isinstance(pilot.app.screen, ModalScreen)
         busy = [w for w in pilot.app.workers if not (modal and w.group == "flow")
-                and w.is_running and w.group != "poll"]
+                and w.is_running and not (w.group or "").startswith(BACKGROUND)]
         if not busy:
             break
         for worker in busy:
@@ -42,6 +45,16 @@ async def settle(pilot: Pilot[None]) -> None:
                 await worker.wait()
         await pilot.pause()
     await pilot.pause()
+
+
+async def until(pilot: Pilot[None], check: Callable[[], bool], what: str) -> None:
+    """For live streams, which have no completion to await: let the loop run until
+    ``check`` holds (a few seconds at most)."""
+    for _ in range(200):
+        if check():
+            return
+        await pilot.pause(0.025)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def plain(widget: Static) -> str:
@@ -158,20 +171,29 @@ async def test_instance_detail_tails_the_journal(services: Services, make_app: M
         assert isinstance(screen, InstanceDetailScreen)
         assert app.current_instance is not None and app.current_instance.id == "inst-0001"
         view = screen.query_one(LogView)
-        lines = [line.text for line in view.buffer.iter_lines()]
-        assert any("instance.create  prod-east" in line for line in lines)
+
+        def texts() -> list[str]:
+            return [line.text for line in view.buffer.iter_lines()]
+
+        await until(pilot, lambda: any("instance.create  prod-east" in line
+                                       for line in texts()), "the journal history")
         appended = services.events.next(object)
         await services.instances.edit("prod-east", description="edited live")
         await appended
-        await pilot.pause()
-        lines = [line.text for line in view.buffer.iter_lines()]
+        await until(pilot, lambda: texts()[-1].startswith("oncall  instance.edit  prod-east"),
+                    "the new journal entry")
+        await pilot.pause(0.2)
+        lines = texts()
         assert lines[-1].startswith("oncall  instance.edit  prod-east")
-        assert len(lines) == len({*lines})  # the poll did not add it twice
+        assert len(lines) == len({*lines})  # the event and the poll did not add it twice
         await settle(pilot)
         assert screen.instance.description == "edited live"  # the info re-read the cache
         assert "edited live" in plain(screen.query_one("#instance-info", Static))
         await pilot.press("escape")
         assert app.screen is app.main
+        await until(pilot, lambda: not [w for w in app.workers
+                                        if w.group == "stream" and w.is_running],
+                    "the journal tail to stop")
 
 
 async def test_palette_and_help_name_every_console_action(services: Services,
@@ -191,6 +213,7 @@ async def test_palette_and_help_name_every_console_action(services: Services,
             ("console.palette.cluster.register", {"name": "east-batch-1"}),
             ("console.palette.cluster.label_edge", {"name": "east-prod-1"}),
             ("console.palette.cluster.export", {"name": "east-prod-1"}),
+            ("console.palette.cluster.edit", {"name": "east-prod-1"}),
             ("console.palette.cluster.delete", {"name": "east-prod-1"}),
         ):
             assert t(key, **params) in titles, key

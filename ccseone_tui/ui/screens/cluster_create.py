@@ -19,7 +19,6 @@ from ccseone_tui.domain.validation import parse_labels
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
-from ccseone_tui.ui.capabilities import find
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.widgets.form import FormError, labels_problem, name_problem, row
 
@@ -138,10 +137,8 @@ class ClusterCreateScreen(ModalScreen[MemberCluster | None]):
                       description=t("console.cluster.create.title"))
 
     async def _create(self, v: dict[str, Any]) -> None:
-        create = find(self.shell.services, "create")
-        assert create is not None  # the action checked it before opening the dialog
         try:
-            cluster = await create(
+            cluster = await self.shell.services.registration.create(
                 v["instance"], v["name"], region=v["region"], source=v["source"],
                 api_server=v["api_server"], labels=parse_labels(v["labels"]),
                 deletion_protection=v["deletion_protection"])

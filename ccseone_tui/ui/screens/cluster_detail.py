@@ -23,7 +23,6 @@ from ccseone_tui.domain.models import ClusterSource, ClusterStatus, MemberCluste
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import actions, workers
 from ccseone_tui.ui import messages as msg
-from ccseone_tui.ui.capabilities import find
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.confirm import ConfirmScreen
 from ccseone_tui.ui.screens.prompt import PromptScreen
@@ -194,8 +193,6 @@ class ClusterDetailScreen(Screen[None]):
             t("console.kubeconfig.reveal.body"), yes=t("console.kubeconfig.reveal")), answered)
 
     def action_export(self) -> None:
-        if not actions.service_has(self.shell, "export_kubeconfig"):
-            return
         default = os.path.join("~", f"{self.cluster.name}.kubeconfig")
 
         def chosen(path: str | None) -> None:
@@ -208,16 +205,14 @@ class ClusterDetailScreen(Screen[None]):
                                           t("console.kubeconfig.export.hint")), chosen)
 
     async def _export(self, path: str) -> None:
-        export = find(self.shell.services, "export_kubeconfig")
-        assert export is not None
-        written = await export(self.cluster, path)
+        written = await self.shell.services.clusters.export_kubeconfig(self.cluster, path)
         self.notify(t("console.kubeconfig.exported", path=str(written)), timeout=6)
 
     def action_copy(self) -> None:
         self.query_one(ClusterRegisterPane).copy()
 
     def action_label_edge(self) -> None:
-        if not actions.writable(self.shell) or not actions.service_has(self.shell, "label_edge"):
+        if not actions.writable(self.shell):
             return
         nodes = self.query_one(ClusterEdgePane).chosen()
         if not nodes:
@@ -233,9 +228,7 @@ class ClusterDetailScreen(Screen[None]):
             "\n".join(f"  • {n}" for n in nodes), danger=False)
         if not go:
             return
-        label_edge = find(self.shell.services, "label_edge")
-        assert label_edge is not None
-        task = await label_edge(self.cluster, nodes, confirm=typed)
+        task = await self.shell.services.clusters.label_edge(self.cluster, nodes, confirm=typed)
         self.notify(t("console.edge.done", status=t(f"status.task.{task.status.value}")),
                     timeout=5)
         edge = self.query_one(ClusterEdgePane)

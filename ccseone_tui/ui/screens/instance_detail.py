@@ -1,8 +1,8 @@
 """One control instance (Enter on Control instances): basic info and the instance log.
 
-The log is a live tail of the instance journal: a cheap poll (``after_id``) every second
-while this screen is shown — paused under a modal or when another screen is on top — and
-each ``JournalAppended`` event appended at once, so an operation shows up immediately.
+The log is the instance journal's live tail from ``services.logs.instance`` — the same stream
+as the Logs section: the history, then each ``JournalAppended`` at once and, every second, what
+other processes wrote to the shared cache (``after_id``). It runs while the screen is open.
 """
 
 from __future__ import annotations
@@ -15,35 +15,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
-from ccseone_tui.domain.journal import JournalEntry
 from ccseone_tui.domain.models import ControlInstance
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
-from ccseone_tui.ui.widgets.log_view import LogLine, LogView
+from ccseone_tui.ui.log_feed import feed
+from ccseone_tui.ui.widgets.log_view import LogView
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
 
-POLL_SECONDS = 1.0
 MAX_LINES = 5000
-
-
-def journal_text(entry: JournalEntry) -> str:
-    """``alice cluster.associate east-1 → Succeeded (120 ms) error…`` in one line."""
-    key = f"status.task.{entry.result}"
-    result = entry.result if t(key) == key else t(key)
-    text = f"{entry.user}  {entry.action}  {entry.target}  → {result}"
-    if entry.duration_ms is not None:
-        text += f"  ({entry.duration_ms:.0f} ms)"
-    if entry.error:
-        text += f"  {entry.error}"
-    return text
 
 
 def info_table(inst: ControlInstance, counts: dict[str, int] | None) -> Table:
@@ -85,8 +72,7 @@ class InstanceDetailScreen(Screen[None]):
         localize_bindings(self)
         self.instance = instance
         self.counts: dict[str, int] | None = None
-        self.last_id = 0
-        self._timer: Timer | None = None
+        self._tail: Worker[Any] | None = None
 
     @property
     def shell(self) -> CcseoneApp:
@@ -105,20 +91,19 @@ class InstanceDetailScreen(Screen[None]):
                              (self.instance.name, "bold magenta"))
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(POLL_SECONDS, self.poll, name="journal-poll")
         self.load_info()
-        self.poll()
         log = self.query_one(LogView)
         log.set_option(timestamps=True)  # when it happened is half of an audit line
         log.lines.focus()
+        self._tail = workers.start(
+            self, self._follow(), name=f"stream:journal:{self.instance.id}", group="stream",
+            description=t("console.worker.journal", name=self.instance.name))
 
-    def on_screen_suspend(self) -> None:
-        if self._timer is not None:
-            self._timer.pause()
+    def on_unmount(self) -> None:
+        if self._tail is not None and self._tail.is_running:
+            self._tail.cancel()  # closes the stream
 
     def on_screen_resume(self) -> None:
-        if self._timer is not None:
-            self._timer.resume()
         self.load_info()
 
     # ---- info ----------------------------------------------------------------------------
@@ -142,35 +127,14 @@ class InstanceDetailScreen(Screen[None]):
 
     # ---- the instance log ----------------------------------------------------------------
 
-    def poll(self) -> None:
-        if any(w.name == "poll:journal" and w.is_running for w in self.app.workers):
-            return  # the last poll has not answered yet: skip a beat, never pile up
-        workers.start(self, self._poll(self.last_id), name="poll:journal", group="poll",
-                      description=t("console.worker.journal", name=self.instance.name))
-
-    async def _poll(self, after_id: int) -> None:
-        entries = await self.shell.services.tasks.list_journal(self.instance.id, after_id)
-        if entries:
-            self.post_message(msg.JournalLoaded(self.instance.id, entries))
-
-    def on_journal_loaded(self, message: msg.JournalLoaded) -> None:
-        message.stop()
-        self.append(message.entries)
+    async def _follow(self) -> None:
+        stream = await self.shell.services.logs.instance(self.instance, follow=True)
+        await feed(stream, self.query_one(LogView))
 
     def on_journal_appended(self, message: msg.JournalAppended) -> None:
-        message.stop()
-        entry = message.entry
-        if entry.instance_id == self.instance.id:
-            self.append([entry])
+        message.stop()  # the line itself comes through the stream
+        if message.entry.instance_id == self.instance.id:
             self.load_info()
-
-    def append(self, entries: list[JournalEntry]) -> None:
-        new = [e for e in entries if e.id > self.last_id]
-        if not new:
-            return
-        self.last_id = max(e.id for e in new)
-        self.query_one(LogView).write_lines(
-            [LogLine(self.instance.name, journal_text(e), e.at, e.id) for e in new])
 
     # ---- actions -------------------------------------------------------------------------
 

@@ -3,14 +3,18 @@
 Paints from the cache at once; while this view is on screen the main screen probes every
 cluster every ``refresh_interval`` seconds and each answer updates its row in place. A row
 whose last probe is older than two intervals is stale: its "last seen" shows the age dimmed.
-Enter opens a cluster; ``a`` associates, ``c`` creates, ``d`` deletes.
+Enter opens a cluster; ``a`` associates, ``c`` creates, ``e`` edits the highlighted one
+(labels, deletion protection), ``d`` deletes.
 """
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on
+from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
@@ -27,6 +31,10 @@ LABELS_WIDTH = 18  # the last column: cut, so the table fits 140 columns
 class ClustersView(TableView[MemberCluster]):
     section_id = "clusters"
     title_key = "nav.clusters"
+    # a, c and d are bound on MainScreen (they work on an empty list); e needs a row
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("e", "edit", "console.key.edit", id="cluster.edit"),
+    ]
     COLUMNS = (
         Column("name", "col.name"),
         Column("status", "col.status"),
@@ -129,6 +137,11 @@ class ClustersView(TableView[MemberCluster]):
 
     def action_create(self) -> None:
         actions.create_cluster(self.shell)
+
+    def action_edit(self) -> None:
+        cluster = self.highlighted()
+        if cluster is not None:
+            actions.edit_cluster(self.shell, cluster)
 
     def action_delete(self) -> None:
         cluster = self.highlighted()

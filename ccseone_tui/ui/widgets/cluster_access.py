@@ -14,7 +14,6 @@ from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
-from ccseone_tui.ui.capabilities import find
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -42,23 +41,17 @@ class ClusterAccessPane(Vertical):
             self.load(reveal=False)
 
     def load(self, reveal: bool) -> None:
-        view = find(self.shell.services, "kubeconfig_view")
-        if view is None:
-            self.show_text(t("console.not_available", what="kubeconfig_view"), False)
-            return
         workers.start(self, self._load(reveal), name=f"load:kubeconfig:{self.cluster.name}",
                       group="load", exclusive=True,
                       description=t("console.worker.kubeconfig", cluster=self.cluster.name))
 
     async def _load(self, reveal: bool) -> None:
-        view = find(self.shell.services, "kubeconfig_view")
-        assert view is not None
         try:
-            text = await view(self.cluster, reveal=reveal)
+            text = await self.shell.services.clusters.kubeconfig_view(self.cluster, reveal=reveal)
         except CcseoneError as exc:  # not registered yet, file gone …: say it in the tab
             self.post_message(msg.DetailLoaded(str(exc), False))
             return
-        self.post_message(msg.DetailLoaded(str(text), reveal))
+        self.post_message(msg.DetailLoaded(text, reveal))
 
     def on_detail_loaded(self, message: msg.DetailLoaded) -> None:
         message.stop()

@@ -16,9 +16,9 @@ from textual.widgets import DataTable, Static
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.i18n import t
+from ccseone_tui.services.cluster_member import EdgeNode
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
-from ccseone_tui.ui.capabilities import find
 from ccseone_tui.ui.keys import localize_bindings
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class ClusterEdgePane(Vertical):
     def __init__(self, cluster: MemberCluster, id: str | None = None) -> None:
         super().__init__(id=id)
         self.cluster = cluster
-        self.nodes: list[Any] = []  # services' EdgeNode(name, ready, edge)
+        self.nodes: list[EdgeNode] = []
         self.marked: set[str] = set()
         self.started = False
 
@@ -68,18 +68,13 @@ class ClusterEdgePane(Vertical):
         self.reload()
 
     def reload(self) -> None:
-        if find(self.shell.services, "edge_nodes") is None:
-            self.say(t("console.not_available", what="edge_nodes"))
-            return
         workers.start(self, self._load(), name=f"load:edge:{self.cluster.name}", group="load",
                       exclusive=True, description=t("console.worker.edge",
                                                     cluster=self.cluster.name))
 
     async def _load(self) -> None:
-        edge_nodes = find(self.shell.services, "edge_nodes")
-        assert edge_nodes is not None
         try:
-            nodes = await edge_nodes(self.cluster)
+            nodes = await self.shell.services.clusters.edge_nodes(self.cluster)
         except CcseoneError as exc:  # not registered, unreachable …: say it in the tab
             self.post_message(msg.WriteFinished(error=exc))
             return

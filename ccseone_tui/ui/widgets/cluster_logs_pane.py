@@ -1,8 +1,10 @@
 """The Logs tab of a cluster: its events, live, and the log of a pod picked from a list —
 both in one LogView (sources ``events`` and ``namespace/pod/container``).
 
-The streams are workers started when the tab is first shown and cancelled when the screen
-closes; a broken stream leaves a visible gap marker and the error goes to the error path.
+Both are the services' log streams (``services.logs``, as in the Logs section): they resume
+after a drop (pod logs from the last line seen, events without repeating any) and leave a
+gap marker while the cluster does not answer. Each is a worker started when the tab is first
+shown (the pod's when one is picked) and cancelled when the screen closes.
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ from textual.worker import Worker
 
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.i18n import t
-from ccseone_tui.services.cluster_logs import ClusterLogsService, PodRef
+from ccseone_tui.services.log_events import PodRef
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
-from ccseone_tui.ui.batching import batches
-from ccseone_tui.ui.widgets.log_view import LogLine, LogView
+from ccseone_tui.ui.log_feed import feed
+from ccseone_tui.ui.widgets.log_view import LogView
 
 if TYPE_CHECKING:
+    from ccseone_tui.services.logs import LogsService
     from ccseone_tui.ui.app import CcseoneApp
 
 EVENTS = "events"
 MAX_LINES = 20_000
+POD_TAIL = 200  # a picked pod shows its last lines, then follows
 
 
 class ClusterLogsPane(Vertical):
@@ -38,15 +42,14 @@ class ClusterLogsPane(Vertical):
         self.pods: dict[str, PodRef] = {}
         self._workers: list[Worker[Any]] = []
         self._pod_worker: Worker[Any] | None = None
-        self._seq = 0
 
     @property
     def shell(self) -> CcseoneApp:
         return self.app  # type: ignore[return-value]
 
     @property
-    def logs(self) -> ClusterLogsService:
-        return ClusterLogsService(self.shell.services.clusters)
+    def logs(self) -> LogsService:
+        return self.shell.services.logs
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pane-bar"):
@@ -64,7 +67,7 @@ class ClusterLogsPane(Vertical):
         if self.started:
             return
         self.started = True
-        self.view.set_option(timestamps=True)  # events carry their time; pod lines do not
+        self.view.set_option(timestamps=True)  # events and pod lines carry their time
         name = self.cluster.name
         self._workers.append(workers.start(
             self, self._events(), name=f"stream:events:{name}", group="stream",
@@ -79,26 +82,8 @@ class ClusterLogsPane(Vertical):
     # ---- events --------------------------------------------------------------------------
 
     async def _events(self) -> None:
-        view = self.view
-        first = True
-        try:
-            async for batch in self.logs.events(self.cluster):
-                if batch.relist and not first:
-                    view.post_message(LogView.Batch([self._gap(EVENTS, t("console.logs.relist"))]))
-                first = False
-                view.post_message(LogView.Batch([
-                    LogLine(EVENTS, line.text, line.ts, self._next()) for line in batch.lines]))
-        except Exception as exc:
-            view.post_message(LogView.Batch([self._gap(EVENTS, str(exc))]))
-            raise
-
-    def _next(self) -> int:
-        self._seq += 1
-        return self._seq
-
-    def _gap(self, source: str, reason: str) -> LogLine:
-        return LogLine(source, t("logs.gap", source=source, reason=reason), None,
-                       self._next(), gap=True)
+        stream = await self.logs.cluster_events(self.cluster)
+        await feed(stream, self.view, lambda _source: EVENTS)
 
     # ---- pods ----------------------------------------------------------------------------
 
@@ -142,11 +127,18 @@ class ClusterLogsPane(Vertical):
 
     async def _pod_logs(self, pod: PodRef, container: str | None, source: str) -> None:
         view = self.view
-        stream = self.logs.pod_logs(self.cluster, pod.namespace, pod.name, container)
         try:
-            async for batch in batches(stream):
-                view.post_message(LogView.Batch(
-                    [LogLine(source, text, None, self._next()) for text in batch]))
-        except Exception as exc:
-            view.post_message(LogView.Batch([self._gap(source, str(exc))]))
+            stream = await self.logs.pod(self.cluster, pod.namespace, pod.name,
+                                         container=container, tail=POD_TAIL)
+        except Exception as exc:  # the pod is gone, the cluster does not answer …
+            view.mark_gap(source, str(exc))
             raise
+        prefix = f"{self.cluster.name}/"
+
+        def local(name: str) -> str:
+            """``cluster/pod/container`` -> ``namespace/pod/container``, the picker's key."""
+            if not name.startswith(prefix):
+                return name
+            return f"{pod.namespace}/{name.removeprefix(prefix)}"
+
+        await feed(stream, view, local)

@@ -15,7 +15,6 @@ from ccseone_tui.domain.models import ClusterStatus, MemberCluster
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
-from ccseone_tui.ui.capabilities import find
 from ccseone_tui.ui.widgets.form import FormError
 
 if TYPE_CHECKING:
@@ -51,22 +50,17 @@ class ClusterRegisterPane(Vertical):
         if self.started:
             return
         self.started = True
-        if find(self.shell.services, "join_command") is None:
-            self.query_one(TextArea).load_text(t("console.not_available", what="join_command"))
-            return
         workers.start(self, self._load(), name=f"load:join:{self.cluster.name}",
                       group="load", exclusive=True,
                       description=t("console.worker.join", cluster=self.cluster.name))
         self.show_state(self.cluster)
 
     async def _load(self) -> None:
-        join = find(self.shell.services, "join_command")
-        assert join is not None
         try:
-            text = await join(self.cluster)
+            text = await self.shell.services.registration.join_command(self.cluster)
         except CcseoneError as exc:  # associated from kubeconfig: nothing to register
             text = str(exc)
-        self.post_message(msg.DetailLoaded(str(text)))
+        self.post_message(msg.DetailLoaded(text))
 
     def on_detail_loaded(self, message: msg.DetailLoaded) -> None:
         message.stop()
@@ -98,9 +92,6 @@ class ClusterRegisterPane(Vertical):
         if not token:
             error.say(t("console.register.token.empty"))
             return
-        if find(self.shell.services, "register") is None:
-            error.say(t("console.not_available", what="register"))
-            return
         error.say(None)
         self.busy = True
         self.query_one("#register-state", Static).update(t("console.register.running"))
@@ -108,10 +99,8 @@ class ClusterRegisterPane(Vertical):
                       group="write", description=t("console.register"))
 
     async def _run(self, token: str) -> None:
-        register = find(self.shell.services, "register")
-        assert register is not None
         try:
-            cluster = await register(self.cluster.name, token)
+            cluster = await self.shell.services.registration.register(self.cluster.name, token)
         except CcseoneError as exc:
             self.post_message(msg.WriteFinished(error=exc))
             return
