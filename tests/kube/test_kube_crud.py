@@ -12,7 +12,8 @@ from ccseone_tui.domain.errors import Conflict, ResourceNotFound
 from ccseone_tui.kube import ClusterClient, KindNotFound
 from tests.kube.kube_helpers import unique, wait_for
 
-CRDS = Path(__file__).parents[3] / "shared" / "testdata" / "ocm-crds"
+# a copy of the OCM CRD from shared/testdata, so a clone alone can run the suite
+CRDS = Path(__file__).parents[1] / "data" / "ocm-crds"
 MANAGED_CLUSTER_CRD = CRDS / "0000_00_clusters.open-cluster-management.io_managedclusters.crd.yaml"
 
 

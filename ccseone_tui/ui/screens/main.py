@@ -51,12 +51,12 @@ class MainScreen(Screen[None]):
         # the Distributed clusters writes: shown only on their section (check_action), and
         # bound here so they work on an empty list too (focus is then on the sidebar)
         Binding("n", "console('instances', 'create')", "console.key.new", id="instance.create"),
-        Binding("e", "console('instances', 'edit')", "console.key.edit", id="instance.edit"),
+        Binding("e", "console_write('edit')", "console.key.edit", id="console.edit"),
         Binding("a", "console('clusters', 'associate')", "console.key.associate",
                 id="cluster.associate"),
         Binding("c", "console('clusters', 'create')", "console.key.create_cluster",
                 id="cluster.create"),
-        Binding("d", "console_delete", "console.key.delete", id="console.delete"),
+        Binding("d", "console_write('delete')", "console.key.delete", id="console.delete"),
     ]
 
     def __init__(self) -> None:
@@ -185,7 +185,7 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "console":
             return self.section == parameters[0]
-        if action == "console_delete":
+        if action == "console_write":  # edit/delete: both instances and clusters have them
             return self.section in ("instances", "clusters")
         return True
 
@@ -194,9 +194,9 @@ class MainScreen(Screen[None]):
         if self.section == section_id:
             getattr(self.view(section_id), f"action_{what}")()
 
-    def action_console_delete(self) -> None:
+    def action_console_write(self, what: str) -> None:
         if self.section in ("instances", "clusters"):
-            self.view(self.section).action_delete()
+            getattr(self.view(self.section), f"action_{what}")()
 
     def action_show(self, section_id: str) -> None:
         self.show_section(section_id)

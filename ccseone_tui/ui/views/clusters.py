@@ -33,7 +33,6 @@ class ClustersView(TableView[MemberCluster]):
     title_key = "nav.clusters"
     # a, c and d are bound on MainScreen (they work on an empty list); e needs a row
     BINDINGS: ClassVar[list[Any]] = [
-        Binding("e", "edit", "console.key.edit", id="cluster.edit"),
     ]
     COLUMNS = (
         Column("name", "col.name"),
