@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on
-from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
