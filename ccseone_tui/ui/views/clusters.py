@@ -9,8 +9,6 @@ Enter opens a cluster; ``a`` associates, ``c`` creates, ``e`` edits the highligh
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on
@@ -30,9 +28,7 @@ LABELS_WIDTH = 18  # the last column: cut, so the table fits 140 columns
 class ClustersView(TableView[MemberCluster]):
     section_id = "clusters"
     title_key = "nav.clusters"
-    # a, c and d are bound on MainScreen (they work on an empty list); e needs a row
-    BINDINGS: ClassVar[list[Any]] = [
-    ]
+    # a, c, e and d are bound on MainScreen: they work with focus on the sidebar too
     COLUMNS = (
         Column("name", "col.name"),
         Column("status", "col.status"),
