@@ -103,24 +103,27 @@ async def test_logs_section_sources_and_keys(live: Services) -> None:
 
         # pause: the view holds while lines keep arriving; search and filter work in place
         await keys(pilot, "p")
-        assert not log.following
+        await until(pilot, lambda: not log.following)
         seen = log.buffer.ingested
         await until(pilot, lambda: log.buffer.ingested > seen + 50 and log.new_count > 0)
         await keys(pilot, "f", *"INFO", "enter")
-        assert log.buffer.search is not None and log.lines.current_match is not None
+        # keys are posted, not awaited one by one: wait until the app has handled them
+        await until(pilot, lambda: log.buffer.search is not None
+                    and log.lines.current_match is not None)
         await keys(pilot, "slash", *"sandbox-2", "enter")
-        assert log.buffer.filtered
+        await until(pilot, lambda: log.buffer.filtered)
         assert all(line.source.startswith("sandbox-2") or line.gap
                    for line in log.buffer.iter_lines(visible_only=True))
         await keys(pilot, "slash", "escape")
-        assert not log.buffer.filtered and view.current is not None
+        await until(pilot, lambda: not log.buffer.filtered)
+        assert view.current is not None
         await keys(pilot, "G")
-        assert log.following
+        await until(pilot, lambda: log.following)
 
         # since changed in the view: the source streams again
         before = [w for w in app.workers if w.group == "logs"]
         await keys(pilot, "T")
-        assert log.since == 60
+        await until(pilot, lambda: log.since == 60)
         await until(pilot, lambda: len(log.buffer) > 0 and tailing(app))
         assert [w for w in app.workers if w.group == "logs" and not w.is_finished] != before
 
