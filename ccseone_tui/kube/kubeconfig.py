@@ -15,8 +15,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ccseone_tui.domain.errors import KubeconfigError
 from ccseone_tui.kube.values import ClusterRef, ContextInfo
 
@@ -24,7 +22,6 @@ if TYPE_CHECKING:
     from kubernetes.aio.client import ApiClient
 
 _import_lock: asyncio.Lock | None = None
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
 # Parsed files by (path, mtime, size): a fleet's 100 contexts often share one big file.
 _parsed: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
 
@@ -44,8 +41,11 @@ def _read(path: str) -> dict[str, Any] | None:
         return None
     except OSError as exc:
         raise KubeconfigError(path=path, context="", error=str(exc)) from exc
+    import yaml  # here, not at import: the first frame does not need it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
     try:
-        data = yaml.load(text, Loader=_Loader)  # a safe loader (CSafeLoader or SafeLoader)
+        data = yaml.load(text, Loader=loader)  # a safe loader (CSafeLoader or SafeLoader)
     except yaml.YAMLError as exc:
         raise KubeconfigError(path=path, context="", error=f"invalid YAML: {exc}") from exc
     if data is None:

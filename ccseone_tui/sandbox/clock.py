@@ -10,6 +10,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from ccseone_tui.domain.durations import human_duration
+
 NS = 1_000_000_000
 
 
@@ -68,40 +70,10 @@ def parse_rfc3339(text: str) -> int | None:
     return secs * NS + nanos
 
 
-def human_age(seconds: float) -> str:
-    """k8s.io/apimachinery duration.HumanDuration, which kubectl shows in AGE columns."""
-    s = int(seconds)
-    if s < 0:
-        return "<invalid>"
-    if s < 120:
-        return f"{s}s"
-    m = s // 60
-    if m < 10:
-        rem = s % 60
-        return f"{m}m{rem}s" if rem else f"{m}m"
-    if m < 180:
-        return f"{m}m"
-    h = s // 3600
-    if h < 8:
-        rem = m % 60
-        return f"{h}h{rem}m" if rem else f"{h}h"
-    if h < 48:
-        return f"{h}h"
-    if h < 24 * 8:
-        rem = h % 24
-        return f"{h // 24}d{rem}h" if rem else f"{h // 24}d"
-    if h < 24 * 365 * 2:
-        return f"{h // 24}d"
-    if h < 24 * 365 * 8:
-        days = h // 24 % 365
-        return f"{h // 24 // 365}y{days}d" if days else f"{h // 24 // 365}y"
-    return f"{h // 24 // 365}y"
-
-
 def age_of(timestamp: str | None, now: int | None = None) -> str:
     if not timestamp:
         return "<unknown>"
     ns = parse_rfc3339(timestamp)
     if ns is None:
         return "<unknown>"
-    return human_age(((now_ns() if now is None else now) - ns) / NS)
+    return human_duration(((now_ns() if now is None else now) - ns) / NS)

@@ -4,8 +4,9 @@ here. ``open_services`` wires the cache, the Kubernetes pool and the event bus."
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.models import MemberCluster
@@ -13,12 +14,14 @@ from ccseone_tui.engines import LocalEngine
 from ccseone_tui.services.catalog import AppsService, NamespacesService, TemplatesService
 from ccseone_tui.services.clusters import AssociateRequest, ClustersService
 from ccseone_tui.services.events import EventBus
-from ccseone_tui.services.fleet import FleetService
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
-from ccseone_tui.services.logs import LogsService
-from ccseone_tui.services.registration import RegistrationService
 from ccseone_tui.services.tasks import TasksService
+
+if TYPE_CHECKING:
+    from ccseone_tui.services.fleet import FleetService
+    from ccseone_tui.services.logs import LogsService
+    from ccseone_tui.services.registration import RegistrationService
 
 
 def current_user() -> str:
@@ -42,9 +45,33 @@ class Services:
     templates: TemplatesService
     apps: AppsService
     tasks: TasksService
-    fleet: FleetService
-    logs: LogsService
-    registration: RegistrationService
+    # shared by ``clusters`` and ``registration``; the engine-agnostic work goes through it
+    engine: Any = field(default=None, repr=False, compare=False)
+
+    # Built on first use, so their modules (and yaml) are not imported before the first frame.
+
+    @cached_property
+    def fleet(self) -> FleetService:
+        from ccseone_tui.services.fleet import FleetService
+
+        return FleetService(self.clusters, self.instances, self.guard,
+                            connect_timeout=self.settings.connect_timeout,
+                            read_timeout=self.settings.read_timeout)
+
+    @cached_property
+    def logs(self) -> LogsService:
+        from ccseone_tui.services.logs import LogsService
+
+        return LogsService(self.store, self.clusters, self.tasks, self.events,
+                           self.settings.log_max_streams)
+
+    @cached_property
+    def registration(self) -> RegistrationService:
+        from ccseone_tui.services.registration import RegistrationService
+
+        return RegistrationService(self.store, self.engine, self.pool, self.settings,
+                                   self.events, self.guard, self.tasks, self.instances,
+                                   self.clusters)
 
     @property
     def read_only(self) -> bool:
@@ -80,16 +107,10 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
                                settings.kubeconfig_paths(),
                                credentials_dir=settings.credentials_dir, pool=pool,
                                regions=settings.regions)
-    registration = RegistrationService(store, engine, pool, settings, events, guard, tasks,
-                                       instances, clusters)
     return Services(
         settings=settings, store=store, pool=pool, events=events, guard=guard, user=who,
         instances=instances, clusters=clusters, namespaces=NamespacesService(store),
-        templates=TemplatesService(store), apps=AppsService(store), tasks=tasks,
-        logs=LogsService(store, clusters, tasks, events, settings.log_max_streams),
-        fleet=FleetService(clusters, instances, guard, connect_timeout=settings.connect_timeout,
-                           read_timeout=settings.read_timeout),
-        registration=registration,
+        templates=TemplatesService(store), apps=AppsService(store), tasks=tasks, engine=engine,
     )
 
 

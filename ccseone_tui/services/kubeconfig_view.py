@@ -13,8 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ccseone_tui.domain.errors import ClusterNotRegistered, KubeconfigQueryFailed
 from ccseone_tui.domain.models import MemberCluster
 
@@ -29,6 +27,8 @@ _PATH_KEYS = frozenset({"certificate-authority", "client-certificate", "client-k
 
 
 def _load(path: str) -> dict[str, Any] | None:
+    import yaml  # on first use: not needed to paint the first frame
+
     p = Path(path).expanduser()
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -112,11 +112,15 @@ async def cluster_kubeconfig(cluster: MemberCluster) -> dict[str, Any]:
 
 
 async def kubeconfig_view(cluster: MemberCluster, reveal: bool = False) -> str:
+    import yaml
+
     doc = await cluster_kubeconfig(cluster)
     return yaml.safe_dump(doc if reveal else masked(doc), sort_keys=False, allow_unicode=True)
 
 
 async def export_kubeconfig(cluster: MemberCluster, path: Path | str) -> Path:
+    import yaml
+
     doc = await cluster_kubeconfig(cluster)
     text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     return await asyncio.to_thread(_write_owner_only, path, text)

@@ -25,19 +25,27 @@ from ccseone_tui.domain.models import ControlInstance
 from ccseone_tui.i18n import language, t
 from ccseone_tui.services import events
 from ccseone_tui.ui import messages as msg
-from ccseone_tui.ui.commands import ShellCommands
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.help import HelpScreen
 from ccseone_tui.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from ccseone_tui.services import Services
+
+
+def shell_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from ccseone_tui.ui.commands import ShellCommands
+
+    return ShellCommands
 
 
 class CcseoneApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "CCSE ONE"
-    COMMANDS: ClassVar[set[Any]] = {ShellCommands}
+    COMMANDS: ClassVar[set[Any]] = {shell_commands}
     BINDINGS: ClassVar[list[Any]] = [
         Binding("q", "quit", "key.quit", id="quit"),
         Binding("ctrl+q", "quit", "key.quit", show=False, priority=True),

@@ -24,13 +24,17 @@ def to_lines(batch: list[LogRecord],
 
 
 async def feed(stream: LogStream, view: LogView,
-               source: Callable[[str], str] | None = None) -> None:
+               source: Callable[[str], str] | None = None,
+               on_batch: Callable[[LogStream], None] | None = None) -> None:
+    epoch = view.epoch  # what the view shows now; batches after its next clear() are dropped
     try:
         async for batch in stream:
             lines = to_lines(batch, source)
             # LogView offers `accepting` (its queue is short), no event: look again shortly
             while not view.accepting:  # noqa: ASYNC110
                 await asyncio.sleep(BACKLOG_WAIT)
-            view.post_message(LogView.Batch(lines))
+            view.post_message(LogView.Batch(lines, epoch))
+            if on_batch is not None:
+                on_batch(stream)
     finally:
         await stream.aclose()

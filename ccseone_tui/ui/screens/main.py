@@ -7,10 +7,12 @@ modal (dolphie's "poll per tab, paused when hidden").
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -24,20 +26,35 @@ from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import SECTIONS_GROUP, localize_bindings
 from ccseone_tui.ui.screens.instance_picker import InstancePicker
 from ccseone_tui.ui.sections import SECTION_IDS, SECTIONS, START_SECTION
-from ccseone_tui.ui.views.apps import AppsView
 from ccseone_tui.ui.views.clusters import ClustersView
-from ccseone_tui.ui.views.fleet import FleetView
-from ccseone_tui.ui.views.instances import InstancesView
-from ccseone_tui.ui.views.logs import LogsView
-from ccseone_tui.ui.views.namespaces import NamespacesView
-from ccseone_tui.ui.views.tasks import TasksView
-from ccseone_tui.ui.views.templates import TemplatesView
 from ccseone_tui.ui.widgets.header import ShellHeader
 from ccseone_tui.ui.widgets.sidebar import NavSidebar
 from ccseone_tui.ui.widgets.table_view import TableView
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from ccseone_tui.ui.app import CcseoneApp
+
+# Each section's view, imported and mounted the first time it is shown: only the start
+# section is composed, so the first frame does not wait for the seven others.
+VIEW_CLASSES: dict[str, tuple[str, str]] = {
+    "instances": ("ccseone_tui.ui.views.instances", "InstancesView"),
+    "clusters": ("ccseone_tui.ui.views.clusters", "ClustersView"),
+    "namespaces": ("ccseone_tui.ui.views.namespaces", "NamespacesView"),
+    "fleet": ("ccseone_tui.ui.views.fleet", "FleetView"),
+    "apps": ("ccseone_tui.ui.views.apps", "AppsView"),
+    "templates": ("ccseone_tui.ui.views.templates", "TemplatesView"),
+    "tasks": ("ccseone_tui.ui.views.tasks", "TasksView"),
+    "logs": ("ccseone_tui.ui.views.logs", "LogsView"),
+}
+
+
+def new_view(section_id: str) -> Widget:
+    """A new, unmounted view of ``section_id`` (its module is imported on first use)."""
+    module, name = VIEW_CLASSES[section_id]
+    view: Widget = getattr(import_module(module), name)()
+    return view
 
 
 class MainScreen(Screen[None]):
@@ -76,14 +93,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield NavSidebar()
             with ContentSwitcher(initial=START_SECTION, id="content"):
-                yield InstancesView()
-                yield ClustersView()
-                yield NamespacesView()
-                yield FleetView()
-                yield AppsView()
-                yield TemplatesView()
-                yield TasksView()
-                yield LogsView()
+                yield new_view(START_SECTION)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -134,7 +144,7 @@ class MainScreen(Screen[None]):
         if isinstance(clusters, ClustersView):
             clusters.last_refresh = None
         for section_id in SECTION_IDS:
-            view = self.view(section_id)
+            view = self.mounted_view(section_id)  # the others load when first shown
             if isinstance(view, TableView):
                 view.loaded = False
         self.show_section(self.section, focus=False)
@@ -162,18 +172,52 @@ class MainScreen(Screen[None]):
 
     # ---- sections ------------------------------------------------------------------------
 
-    def view(self, section_id: str) -> Any:
-        return self.query_one(f"#{section_id}")
+    def mounted_view(self, section_id: str) -> Any | None:
+        """The view of ``section_id`` if it was shown once (or is being mounted), else None."""
+        for child in self.query_one(ContentSwitcher).children:
+            if child.id == section_id:
+                return child
+        return None
 
-    def show_section(self, section_id: str, focus: bool = True) -> None:
+    def view(self, section_id: str) -> Any:
+        """The view of ``section_id``, mounted (hidden) now if it never was."""
+        return self._ensure_view(section_id)[0]
+
+    def _ensure_view(self, section_id: str) -> tuple[Any, AwaitComplete | None]:
+        """The view and, when it was mounted just now, what completes its mount."""
+        view = self.mounted_view(section_id)
+        if view is not None:
+            return view, None
+        if section_id not in VIEW_CLASSES:
+            return self.query_one(f"#{section_id}"), None  # NoMatches, as before
+        view = new_view(section_id)
+        view.display = False
+        mounting = self.query_one(ContentSwitcher).mount(view)
+        return view, AwaitComplete(mounting)
+
+    def show_section(self, section_id: str, focus: bool = True) -> AwaitComplete | None:
+        """Show ``section_id``; a view shown for the first time is mounted first, and then
+        loads: the returned awaitable (if any) completes once it has started loading."""
         if section_id != self.section:
-            leaving = self.view(self.section)
+            leaving = self.mounted_view(self.section)
             if hasattr(leaving, "leave"):  # e.g. Logs: stop its streams while not shown
                 leaving.leave()
+        view, mounting = self._ensure_view(section_id)
         self.section = section_id
         self.query_one(ContentSwitcher).current = section_id
         self.query_one(NavSidebar).mark_current(section_id)
-        view = self.view(section_id)
+        if mounting is None:
+            self._enter(view, focus)
+            return None
+
+        async def enter_when_mounted() -> None:
+            await mounting
+            if self.section == section_id and view.is_attached:
+                self._enter(view, focus)
+
+        return AwaitComplete(enter_when_mounted())
+
+    def _enter(self, view: Any, focus: bool) -> None:
         if isinstance(view, ClustersView):
             view.probe_when_loaded = self.shell.live_probes and self._probe_due()
         view.reload()
@@ -198,13 +242,13 @@ class MainScreen(Screen[None]):
         if self.section in ("instances", "clusters"):
             getattr(self.view(self.section), f"action_{what}")()
 
-    def action_show(self, section_id: str) -> None:
-        self.show_section(section_id)
+    def action_show(self, section_id: str) -> AwaitComplete | None:
+        return self.show_section(section_id)
 
     @on(msg.NavigateTo)
-    def _navigate(self, event: msg.NavigateTo) -> None:
+    def _navigate(self, event: msg.NavigateTo) -> AwaitComplete | None:
         event.stop()
-        self.show_section(event.section, focus=event.focus_content)
+        return self.show_section(event.section, focus=event.focus_content)
 
     # ---- cluster probes ------------------------------------------------------------------
 
@@ -295,6 +339,6 @@ class MainScreen(Screen[None]):
         self.load_instances()
 
     def on_task_changed(self, message: msg.TaskChanged) -> None:
-        tasks = self.view("tasks")
-        if tasks.loaded:
+        tasks = self.mounted_view("tasks")
+        if tasks is not None and tasks.loaded:
             tasks.upsert(message.task)

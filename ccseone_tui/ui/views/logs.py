@@ -10,7 +10,6 @@ Leaving the section, or switching instance, stops it; since/tail changes re-stre
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,17 +21,16 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ccseone_tui.i18n import t
-from ccseone_tui.services.log_stream import LINE, LogStream
+from ccseone_tui.services.log_stream import LogStream
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.log_feed import feed
 from ccseone_tui.ui.widgets.empty_state import EmptyState
-from ccseone_tui.ui.widgets.log_view import LogLine, LogView
+from ccseone_tui.ui.widgets.log_view import LogView
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
-
-BACKLOG_WAIT = 0.005  # seconds between looks at a busy view; it drains 30 times a second
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,19 +218,13 @@ class LogsView(Vertical):
 
     async def _tail(self, source: LogSource) -> None:
         stream = await self._open(source)
-        view = self.log_view
-        try:
-            async for batch in stream:
-                lines = [LogLine(r.source, r.text, r.ts, gap=r.kind != LINE) for r in batch]
-                # LogView offers `accepting` (its queue is short), no event: look again shortly
-                while not view.accepting:  # noqa: ASYNC110
-                    await asyncio.sleep(BACKLOG_WAIT)
-                view.post_message(LogView.Batch(lines))
-                if stream.waiting or stream.active > 1:
-                    self.post_message(msg.LogStreamState(stream.active, stream.waiting,
-                                                         stream.max_streams))
-        finally:
-            await stream.aclose()
+        await feed(stream, self.log_view, on_batch=self._stream_state)
+
+    def _stream_state(self, stream: LogStream) -> None:
+        """Tell the status line how many pod streams run or wait under the cap."""
+        if stream.waiting or stream.active > 1:
+            self.post_message(msg.LogStreamState(stream.active, stream.waiting,
+                                                 stream.max_streams))
 
     def on_log_stream_state(self, message: msg.LogStreamState) -> None:
         message.stop()

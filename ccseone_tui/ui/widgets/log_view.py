@@ -86,9 +86,10 @@ class LogView(Vertical):
     class Batch(Message, bubble=False):
         """Lines from a producer, posted to the view (never line by line)."""
 
-        def __init__(self, lines: Sequence[LogLine]) -> None:
+        def __init__(self, lines: Sequence[LogLine], epoch: int | None = None) -> None:
             super().__init__()
             self.lines = lines
+            self.epoch = epoch  # the view's epoch when the producer started; None: any
 
     class SinceChanged(Message):
         """The user picked another time range (seconds, ``None``: all): re-stream."""
@@ -130,6 +131,8 @@ class LogView(Vertical):
         self.save_path = Path(save_path) if save_path is not None else None
         self.flush_count = 0
         """Screen updates so far (for benches: at most ``FLUSH_HZ`` a second)."""
+        self.epoch = 0
+        """Bumped by ``clear()``; producers stamp their batches with it (``Batch.epoch``)."""
         self.message = ""
         self._message_is_error = False
         self._lines = LogLines(self.buffer, local_time=local_time)
@@ -170,7 +173,9 @@ class LogView(Vertical):
 
     def on_log_view_batch(self, message: Batch) -> None:
         message.stop()
-        self.write_lines(message.lines)
+        # a batch queued by the previous source before clear() must not leak into the new one
+        if message.epoch is None or message.epoch == self.epoch:
+            self.write_lines(message.lines)
 
     @property
     def accepting(self) -> bool:
@@ -194,6 +199,7 @@ class LogView(Vertical):
         self._update_status()
 
     def clear(self) -> None:
+        self.epoch += 1
         self.buffer.clear()
         self._lines.current_match = None
         self._lines.following = True
