@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, Switch
 
 from ccseone_tui.domain.errors import CcseoneError
@@ -20,6 +19,7 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.screens.form_screen import FormScreen
 from ccseone_tui.ui.widgets.form import FormError, labels_problem, name_problem, row
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ SOURCES = (ClusterSource.REGISTERED, ClusterSource.CCSE, ClusterSource.OTHER_CLO
            ClusterSource.IDC)
 
 
-class ClusterCreateScreen(ModalScreen[MemberCluster | None]):
+class ClusterCreateScreen(FormScreen[MemberCluster | None]):
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "cancel", "key.cancel"),
         Binding("ctrl+s", "submit", "console.key.submit"),
@@ -109,19 +109,6 @@ class ClusterCreateScreen(ModalScreen[MemberCluster | None]):
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
         self.query_one(FormError).say(self.validate())
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "submit":
-            self.action_submit()
-        else:
-            self.action_cancel()
 
     def action_submit(self) -> None:
         if self.busy:

@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, Switch
 
 from ccseone_tui.domain.errors import CcseoneError
@@ -24,6 +23,7 @@ from ccseone_tui.domain.validation import parse_labels
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.screens.form_screen import FormScreen
 from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
 from ccseone_tui.ui.widgets.form import FormError, labels_problem, row
 
@@ -35,7 +35,7 @@ def labels_text(labels: dict[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
-class ClusterEditScreen(ModalScreen[MemberCluster | None]):
+class ClusterEditScreen(FormScreen[MemberCluster | None]):
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "cancel", "key.cancel"),
         Binding("ctrl+s", "submit", "console.key.submit"),
@@ -83,19 +83,6 @@ class ClusterEditScreen(ModalScreen[MemberCluster | None]):
         self.query_one(FormError).say(problem)
 
     # ---- submit --------------------------------------------------------------------------
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "submit":
-            self.action_submit()
-        else:
-            self.action_cancel()
 
     def action_submit(self) -> None:
         if self.busy:

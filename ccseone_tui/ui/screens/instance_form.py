@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, Switch
 
 from ccseone_tui.domain.errors import CcseoneError
@@ -22,13 +21,14 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.confirm import ConfirmScreen
+from ccseone_tui.ui.screens.form_screen import FormScreen
 from ccseone_tui.ui.widgets.form import FormError, name_problem, row
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
 
 
-class InstanceFormScreen(ModalScreen[ControlInstance | None]):
+class InstanceFormScreen(FormScreen[ControlInstance | None]):
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "cancel", "key.cancel"),
         Binding("ctrl+s", "submit", "console.key.submit"),
@@ -100,19 +100,6 @@ class InstanceFormScreen(ModalScreen[ControlInstance | None]):
         self.query_one(FormError).say(problem)
 
     # ---- submit --------------------------------------------------------------------------
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "submit":
-            self.action_submit()
-        else:
-            self.action_cancel()
 
     def action_submit(self) -> None:
         if self.busy:
