@@ -87,7 +87,7 @@ class ClusterDetailScreen(Screen[None]):
 
     def _title(self) -> Text:
         title = Text.assemble((t("nav.clusters"), "bold"), " › ",
-                              (self.cluster.name, "bold magenta"))
+                              (self.cluster.name, "bold cyan"))  # red is kept for PROD
         if self.shell.services.is_production(self.cluster):
             title.append("  PROD", style="bold red")
         if self.cluster.probe.status is ClusterStatus.WAITING:

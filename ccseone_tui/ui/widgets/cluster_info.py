@@ -24,7 +24,7 @@ def _grid() -> Table:
 def cluster_fields(cluster: MemberCluster, instance: ControlInstance | None,
                    production: bool) -> Table:
     grid = _grid()
-    name = Text(cluster.name, style="bold magenta")
+    name = Text(cluster.name, style="bold cyan")  # red is kept for the PROD marker
     if production:
         name.append("  PROD", style="bold red")
     rows: list[tuple[str, Any]] = [
