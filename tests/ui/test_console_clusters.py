@@ -7,17 +7,14 @@ typed confirmation for production clusters — through keys, as a user would.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import io
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from rich.console import Console
-from textual.pilot import Pilot
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Input,
@@ -45,8 +42,9 @@ from ccseone_tui.ui.widgets.cluster_tasks import ClusterTasksPane
 from ccseone_tui.ui.widgets.form import FormError
 from ccseone_tui.ui.widgets.log_view import LogView
 
+from .pilot_helpers import settle, until
+
 SIZE = (140, 40)
-BACKGROUND = ("stream", "poll")  # live streams never complete: do not wait for them
 
 
 def settings(tmp_path: Path, fleet: SandboxFleet, **kw: object) -> Settings:
@@ -71,32 +69,6 @@ async def live(tmp_path: Path, fleet: SandboxFleet) -> AsyncIterator[Services]:
 
 def make(services: Services) -> CcseoneApp:
     return CcseoneApp(services, live_probes=False)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for every worker but the live streams, then let the messages land."""
-    for _ in range(5):
-        # a flow waiting on its dialog (group "flow") finishes only once it is answered
-        modal = isinstance(pilot.app.screen, ModalScreen)
-        busy = [w for w in pilot.app.workers if not (modal and w.group == "flow")
-                and w.is_running and not (w.group or "").startswith(BACKGROUND)]
-        if not busy:
-            break
-        for worker in busy:
-            with contextlib.suppress(Exception):
-                await worker.wait()
-        await pilot.pause()
-    await pilot.pause()
-
-
-async def until(pilot: Pilot[None], check: Callable[[], bool], what: str) -> None:
-    """For live streams, which have no completion to await: let the loop run until
-    ``check`` holds (a few seconds at most)."""
-    for _ in range(200):
-        if check():
-            return
-        await pilot.pause(0.025)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def plain(widget: Static) -> str:

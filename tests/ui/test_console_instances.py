@@ -3,13 +3,10 @@ protection and attached clusters, and the instance detail with its live log."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Callable
 
 from rich.console import Console
-from textual.pilot import Pilot
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static, Switch
 
 from ccseone_tui.i18n import t
@@ -24,37 +21,12 @@ from ccseone_tui.ui.screens.instance_form import InstanceFormScreen
 from ccseone_tui.ui.widgets.form import FormError
 from ccseone_tui.ui.widgets.log_view import LogView
 
+from .pilot_helpers import settle, until
+
 SIZE = (140, 40)
 MakeApp = Callable[[Services], CcseoneApp]
 
 
-BACKGROUND = ("stream", "poll")  # the detail's journal tail never completes: do not wait
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Every worker but the detail's live journal tail (it runs while the detail is shown)."""
-    for _ in range(5):
-        # a flow waiting on its dialog (group "flow") finishes only once it is answered
-        modal = isinstance(pilot.app.screen, ModalScreen)
-        busy = [w for w in pilot.app.workers if not (modal and w.group == "flow")
-                and w.is_running and not (w.group or "").startswith(BACKGROUND)]
-        if not busy:
-            break
-        for worker in busy:
-            with contextlib.suppress(Exception):
-                await worker.wait()
-        await pilot.pause()
-    await pilot.pause()
-
-
-async def until(pilot: Pilot[None], check: Callable[[], bool], what: str) -> None:
-    """For live streams, which have no completion to await: let the loop run until
-    ``check`` holds (a few seconds at most)."""
-    for _ in range(200):
-        if check():
-            return
-        await pilot.pause(0.025)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def plain(widget: Static) -> str:
