@@ -242,6 +242,13 @@ async def test_cluster_events_and_not_following(services: Services, fleet: Sandb
     assert records and all(r.source == cluster.name and r.kind == LINE for r in records)
     assert any("web" in r.text for r in records)
     pod = (await pod_names(services, cluster, "web"))[0]
+    # the container has only just started: wait (by following) until it has written more
+    # than the tail asks for, so the tail below is 7 lines on a slow machine too
+    follow = await services.logs.pod(cluster, "default", pod)
+    try:
+        await read_until(follow, lambda r: len(lines_of(r)) >= 8)
+    finally:
+        await follow.aclose()
     stream = await services.logs.pod(cluster, "default", pod, follow=False, tail=7)
     lines = [r async for batch in stream for r in batch]
     assert len(lines) == 7
