@@ -141,21 +141,22 @@ async def _clusters(args: argparse.Namespace, s: Services) -> int:
     return 0
 
 
-async def _catalog(args: argparse.Namespace, s: Services) -> int:
-    if args.command == "templates":
-        rows = [{"name": t.name, "kind": t.kind, "description": t.description,
-                 "created": when(t.created_at)} for t in await s.templates.list()]
-        emit(rows, args.output)
-        return 0
-    inst = await s.instances.get(args.instance)
-    if args.command == "ns":
-        emit([{"name": n.name, "priority": n.priority, "cpu": n.cpu_limit,
-               "memory": n.memory_limit, "created": when(n.created_at)}
-              for n in await s.namespaces.list(inst.id)], args.output)
-    else:
-        emit([{"name": a.name, "status": a.status, "revision": a.current_revision,
-               "created": when(a.created_at)} for a in await s.apps.list(inst.id)], args.output)
-    return 0
+async def _ns(args: argparse.Namespace, s: Services) -> int:
+    from ccseone_tui.cli.ns_cmds import run
+
+    return await run(args, s)
+
+
+async def _templates(args: argparse.Namespace, s: Services) -> int:
+    from ccseone_tui.cli.template_cmds import run
+
+    return await run(args, s)
+
+
+async def _apps(args: argparse.Namespace, s: Services) -> int:
+    from ccseone_tui.cli.app_cmds import run
+
+    return await run(args, s)
 
 
 async def _tasks(args: argparse.Namespace, s: Services) -> int:
@@ -197,8 +198,8 @@ async def _logs(args: argparse.Namespace, s: Services) -> int:
     return await run_logs(args, s)
 
 
-HANDLERS = {"instances": _instances, "clusters": _clusters, "ns": _catalog,
-            "templates": _catalog, "apps": _catalog, "tasks": _tasks, "logs": _logs,
+HANDLERS = {"instances": _instances, "clusters": _clusters, "ns": _ns,
+            "templates": _templates, "apps": _apps, "tasks": _tasks, "logs": _logs,
             "fleet": _fleet}
 
 

@@ -137,15 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     _output(p)
 
-    # sections whose full commands arrive with their issues; listing works from the cache now
-    for name, help_text in (("ns", "fleet namespaces"), ("templates", "template repository"),
-                            ("apps", "application center")):
-        s = sub.add_parser(name, help=help_text).add_subparsers(
-            dest="action", metavar="ACTION", required=True)
-        p = s.add_parser("list", help=f"list {help_text}")
-        if name != "templates":
-            p.add_argument("--instance", required=True)
-        _output(p)
+    # one module per section: each registers its own subcommands
+    from ccseone_tui.cli import app_cmds, ns_cmds, template_cmds
+
+    for module in (ns_cmds, template_cmds, app_cmds):
+        module.add_parser(sub, _output)
 
     fl = sub.add_parser("fleet", help="one kind across every cluster").add_subparsers(
         dest="action", metavar="ACTION", required=True)

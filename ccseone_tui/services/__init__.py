@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.engines import LocalEngine
-from ccseone_tui.services.catalog import AppsService, NamespacesService, TemplatesService
 from ccseone_tui.services.clusters import AssociateRequest, ClustersService
 from ccseone_tui.services.events import EventBus
 from ccseone_tui.services.guard import Guard
@@ -19,9 +18,12 @@ from ccseone_tui.services.instances import InstancesService
 from ccseone_tui.services.tasks import TasksService
 
 if TYPE_CHECKING:
+    from ccseone_tui.services.apps import AppsService
     from ccseone_tui.services.fleet import FleetService
     from ccseone_tui.services.logs import LogsService
+    from ccseone_tui.services.namespaces import NamespacesService
     from ccseone_tui.services.registration import RegistrationService
+    from ccseone_tui.services.templates import TemplatesService
 
 
 def current_user() -> str:
@@ -41,9 +43,6 @@ class Services:
     user: str
     instances: InstancesService
     clusters: ClustersService
-    namespaces: NamespacesService
-    templates: TemplatesService
-    apps: AppsService
     tasks: TasksService
     # shared by ``clusters`` and ``registration``; the engine-agnostic work goes through it
     engine: Any = field(default=None, repr=False, compare=False)
@@ -72,6 +71,26 @@ class Services:
         return RegistrationService(self.store, self.engine, self.pool, self.settings,
                                    self.events, self.guard, self.tasks, self.instances,
                                    self.clusters)
+
+    @cached_property
+    def namespaces(self) -> NamespacesService:
+        from ccseone_tui.services.namespaces import NamespacesService
+
+        return NamespacesService(self.store, self.clusters, self.instances, self.guard,
+                                 self.tasks, self.events)
+
+    @cached_property
+    def templates(self) -> TemplatesService:
+        from ccseone_tui.services.templates import TemplatesService
+
+        return TemplatesService(self.store, self.guard, self.tasks, self.settings)
+
+    @cached_property
+    def apps(self) -> AppsService:
+        from ccseone_tui.services.apps import AppsService
+
+        return AppsService(self.store, self.clusters, self.instances, self.templates,
+                           self.namespaces, self.guard, self.tasks, self.events, self.settings)
 
     @property
     def read_only(self) -> bool:
@@ -109,8 +128,7 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
                                regions=settings.regions)
     return Services(
         settings=settings, store=store, pool=pool, events=events, guard=guard, user=who,
-        instances=instances, clusters=clusters, namespaces=NamespacesService(store),
-        templates=TemplatesService(store), apps=AppsService(store), tasks=tasks, engine=engine,
+        instances=instances, clusters=clusters, tasks=tasks, engine=engine,
     )
 
 

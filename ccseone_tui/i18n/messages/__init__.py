@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import importlib
 
-AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli", "logs", "fleet", "console")
+AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli", "logs", "fleet", "console",
+         "namespaces", "ns_ui", "templates", "templates_ui", "apps", "apps_ui", "diff")
 
 
 def merged(lang: str) -> dict[str, str]:
