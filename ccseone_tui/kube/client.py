@@ -5,7 +5,7 @@ Everything is raw JSON over :class:`~ccseone_tui.kube.transport.Transport`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from ccseone_tui.config import Settings
@@ -248,8 +248,12 @@ class ClusterClient(Transport):
         label_selector: str | None = None,
         field_selector: str | None = None,
         bookmarks: bool = True,
+        on_retry: Callable[[BaseException], None] | None = None,
+        on_connect: Callable[[], None] | None = None,
     ) -> WatchStream:
-        """An async iterator of :class:`WatchEvent`; see :mod:`ccseone_tui.kube.watch`."""
+        """An async iterator of :class:`WatchEvent`; see :mod:`ccseone_tui.kube.watch`.
+        ``on_retry(cause)`` runs before each reconnect of a connected stream, ``on_connect``
+        after each (re)connection."""
         from ccseone_tui.kube.watch import WatchStream
 
         return WatchStream(
@@ -261,6 +265,8 @@ class ClusterClient(Transport):
             label_selector=label_selector,
             field_selector=field_selector,
             bookmarks=bookmarks,
+            on_retry=on_retry,
+            on_connect=on_connect,
         )
 
     def logs(

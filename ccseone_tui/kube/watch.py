@@ -28,7 +28,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from ccseone_tui.domain.errors import (
@@ -82,8 +82,14 @@ class WatchStream:
         field_selector: str | None = None,
         bookmarks: bool = True,
         backoff: Backoff | None = None,
+        on_retry: Callable[[BaseException], None] | None = None,
+        on_connect: Callable[[], None] | None = None,
     ) -> None:
         self.client = client
+        # a connected stream retries its errors by itself; these let a caller show the outage
+        # (a gap marker) and the recovery instead of a view that silently stops moving
+        self.on_retry = on_retry
+        self.on_connect = on_connect
         self.api_version = api_version
         self.kind = kind
         self.namespace = namespace
@@ -178,6 +184,8 @@ class WatchStream:
                 await self._sleep(exc)
                 continue
             connected = True
+            if self.on_connect is not None:
+                self.on_connect()
             if self.connections:
                 log.debug(
                     "watch %s %s on %s resumed at %s",
@@ -243,6 +251,8 @@ class WatchStream:
         return WatchEvent(kind, obj)
 
     async def _sleep(self, cause: BaseException) -> None:
+        if self.on_retry is not None:
+            self.on_retry(cause)
         delay = self.backoff.next_delay()
         log.info(
             "watch %s %s on %s: %s; reconnecting in %.1fs",

@@ -52,6 +52,10 @@ def journal_line(entry: JournalEntry) -> str:
     return text + (f"  {entry.error}" if entry.error else "")
 
 
+def _reason(exc: BaseException) -> str:
+    return exc.message if isinstance(exc, CcseoneError) else (str(exc) or type(exc).__name__)
+
+
 def _uid(obj: dict[str, Any]) -> str:
     meta = obj.get("metadata") or {}
     return str(meta.get("uid") or f"{meta.get('namespace')}/{meta.get('name')}")
@@ -162,7 +166,12 @@ class LogsService:
                     items = (await client.list("v1", "Event")).get("items") or []
                     self._put_events(out, name, items, since, tail)
                     return
-                watch = client.watch("v1", "Event")
+                # once connected the watch reconnects by itself: mark the outage as a gap
+                # while it does, and the recovery when it is back
+                watch = client.watch(
+                    "v1", "Event",
+                    on_retry=lambda exc: out.gap(name, _reason(exc)),
+                    on_connect=lambda: out.ok(name))
                 try:
                     async for event in watch:
                         out.ok(name)

@@ -214,6 +214,27 @@ async def test_dead_cluster_gives_a_gap_while_others_continue(
     assert live == set(names[:2])
 
 
+async def test_cluster_events_mark_a_dead_cluster_and_its_return(
+        services: Services, fleet: SandboxFleet) -> None:
+    """The events watch reconnects by itself; while it does the view shows a gap, not a
+    frozen tail, and says when the cluster is back."""
+    cluster = (await clusters(services))[0]
+    await publish(services, fleet, "web", 1, on=[cluster])
+    stream = await services.logs.cluster_events(cluster)
+    dead = fleet[cluster.name]
+    try:
+        await read_until(stream, lambda r: any(x.kind == LINE for x in r))
+        await dead.set_outage(True)
+        down = await read_until(stream, lambda r: any(x.kind == GAP for x in r))
+        await dead.set_outage(False)
+        back = await read_until(stream, lambda r: any(x.kind == NOTE for x in r))
+    finally:
+        await stream.aclose()
+        await dead.set_outage(False)
+    assert [r.source for r in down if r.kind == GAP] == [cluster.name]
+    assert [r.text for r in back if r.kind == NOTE] == [t("logs.note.resumed")]
+
+
 async def test_instance_journal_live_tail(services: Services, fleet: SandboxFleet) -> None:
     inst = await instance(services)
     history = await services.tasks.list_journal(inst.id)
