@@ -126,10 +126,13 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
                                settings.kubeconfig_paths(),
                                credentials_dir=settings.credentials_dir, pool=pool,
                                regions=settings.regions)
-    return Services(
+    services = Services(
         settings=settings, store=store, pool=pool, events=events, guard=guard, user=who,
         instances=instances, clusters=clusters, tasks=tasks, engine=engine,
     )
+    # a cluster that joins later receives every namespace of its instance
+    clusters.on_joined.append(lambda cluster: services.namespaces.sync_cluster(cluster))
+    return services
 
 
 __all__ = ["AssociateRequest", "Services", "open_services"]

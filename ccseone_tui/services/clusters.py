@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,8 @@ from ccseone_tui.services.instances import InstancesService
 from ccseone_tui.services.join import member_cleanup_commands
 from ccseone_tui.services.tasks import TasksService, new_id
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class AssociateRequest:
@@ -94,6 +97,8 @@ class ClustersService:
         self._credentials_dir = credentials_dir  # where registration keeps its kubeconfigs
         self._pool = pool  # kube.KubePool: to drop a deleted cluster's client
         self._regions = tuple(regions)  # Settings.regions; empty: any region
+        # run for each cluster taken over (associate, register): fleet namespaces reach it
+        self.on_joined: list[Callable[[MemberCluster], Awaitable[object]]] = []
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -162,7 +167,17 @@ class ClustersService:
                 error="" if isinstance(outcome, MemberCluster) else str(outcome),
             )
         self._events.emit(ClustersChanged(inst.id))
+        await asyncio.gather(*(self.joined(r) for r in results if isinstance(r, MemberCluster)))
         return results
+
+    async def joined(self, cluster: MemberCluster) -> None:
+        """Run the ``on_joined`` hooks; a hook's failure is logged, never the caller's
+        (what they do on the cluster is recorded as their own task)."""
+        for hook in self.on_joined:
+            try:
+                await hook(cluster)
+            except Exception:
+                log.exception("on_joined hook failed for cluster %s", cluster.name)
 
     async def _associate_one(self, instance_id: str, region: str, req: AssociateRequest,
                              contexts: dict[str, Any], claimed: set[str]) -> MemberCluster:

@@ -1,11 +1,66 @@
 """Fleet namespaces (SPEC §3.2): created once in a control instance, kept in sync on every
-member cluster. (Being built by issue #4: list from the cache works now.)"""
+member cluster that its selector picks, including clusters that join later.
+
+Every write is a task with one result per cluster (``TasksService.run``): a cluster that
+fails never rolls the others back, and ``retry`` re-runs the failed ones only. After each
+operation and each ``check`` the per-cluster sync state is stored, so the list and the
+detail read the cache and never wait for the network. The Kubernetes side (server-side
+apply with field manager ``ccseone``, drift, delete, contents) is ``namespace_apply.py``;
+the per-cluster task steps that store the states are ``namespace_actions.py``; the spec
+rules and the selector are ``namespace_spec.py``.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import time
+from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any
 
-from ccseone_tui.domain.models import FleetNamespace
+from ccseone_tui.domain.errors import CcseoneError, NotFound
+from ccseone_tui.domain.models import (
+    ControlInstance,
+    FleetNamespace,
+    MemberCluster,
+    Task,
+    TaskStatus,
+)
+from ccseone_tui.domain.namespaces import (
+    ClusterContents,
+    ClusterSync,
+    ClusterWaiting,
+    NamespaceExists,
+    NamespaceNotFound,
+    NamespaceSpec,
+    NamespaceStatus,
+    NotRetryable,
+    SyncState,
+)
+from ccseone_tui.i18n import t
+from ccseone_tui.services import namespace_apply as kube
+from ccseone_tui.services.namespace_actions import Action, ClusterSteps, waiting
+from ccseone_tui.services.namespace_spec import (
+    CheckedSpec,
+    check_leaving,
+    check_spec,
+    matches,
+    selector_text,
+)
+from ccseone_tui.services.tasks import new_id
+from ccseone_tui.store.errors import AlreadyExists
+
+KINDS = ("namespace.create", "namespace.edit", "namespace.repair", "namespace.delete",
+         "namespace.sync")
+
+
+@dataclass(frozen=True, slots=True)
+class NamespacesChanged:
+    """A fleet namespace was created, edited or deleted, or its sync states changed."""
+
+    instance_id: str
+    name: str | None = None
 
 
 class NamespacesService:
@@ -17,6 +72,336 @@ class NamespacesService:
         self._guard = guard
         self._tasks = tasks
         self._events = events
+        self._steps = ClusterSteps(store, clusters, guard)
+
+    # ---- reading (cache only) ----------------------------------------------------------
 
     async def list(self, instance_id: str) -> list[FleetNamespace]:
+        """Higher priority first, then by name."""
         return await self._store.list_namespaces(instance_id)
+
+    async def get(self, instance: str, name: str) -> FleetNamespace:
+        return await self._record(await self._instances.get(instance), name)
+
+    async def _record(self, inst: ControlInstance, name: str) -> FleetNamespace:
+        ns = await self._store.get_namespace(inst.id, name)
+        if ns is None:
+            raise NamespaceNotFound(name=name, instance=inst.name)
+        return ns
+
+    async def matching_clusters(self, instance: str, selector: dict[str, str]
+                                ) -> list[MemberCluster]:
+        inst = await self._instances.get(instance)
+        return await self._matching(inst.id, selector)
+
+    async def _matching(self, instance_id: str, selector: dict[str, str]
+                        ) -> list[MemberCluster]:
+        return [c for c in await self._clusters.list(instance_id) if matches(c, selector)]
+
+    async def list_status(self, instance: str) -> list[NamespaceStatus]:
+        """Every namespace of the instance with the last known state on each cluster it
+        selects (``Pending`` where nothing was recorded yet)."""
+        inst = await self._instances.get(instance)
+        clusters = await self._clusters.list(inst.id)
+        out = []
+        for ns in await self.list(inst.id):
+            out.append(await self._cached_status(ns, [c for c in clusters
+                                                      if matches(c, ns.selector)]))
+        return out
+
+    async def status(self, instance: str, name: str) -> NamespaceStatus:
+        """One namespace from the cache (the detail view before a live ``check``)."""
+        inst = await self._instances.get(instance)
+        ns = await self._record(inst, name)
+        return await self._cached_status(ns, await self._matching(inst.id, ns.selector))
+
+    async def _cached_status(self, ns: FleetNamespace, clusters: list[MemberCluster]
+                             ) -> NamespaceStatus:
+        states = await self._store.sync_states(ns.id)
+        rows = []
+        for c in clusters:
+            if c.id in states:
+                state, message, at = states[c.id]
+                rows.append(ClusterSync(c, SyncState(state), message, at))
+            else:
+                note = ClusterWaiting(cluster=c.name).message if waiting(c) else ""
+                rows.append(ClusterSync(c, SyncState.PENDING, note))
+        return NamespaceStatus(ns, rows)
+
+    # ---- validation --------------------------------------------------------------------
+
+    async def validate(self, instance: str, spec: NamespaceSpec, *,
+                       editing: str | None = None) -> list[str]:
+        """Raise ``ValidationError`` on the first bad field; return warnings (a selector
+        that matches no cluster is allowed: clusters matching later receive it)."""
+        inst = await self._instances.get(instance)
+        _, warnings = await self._validate(inst, spec, editing)
+        return warnings
+
+    async def _validate(self, inst: ControlInstance, spec: NamespaceSpec,
+                        editing: str | None) -> tuple[CheckedSpec, list[str]]:
+        if editing is not None:
+            spec = dataclasses.replace(spec, name=editing)  # the name never changes
+        checked = check_spec(spec)
+        if editing is None and await self._store.get_namespace(inst.id, checked.name):
+            raise NamespaceExists(checked.name, inst.name)
+        warnings = []
+        clusters = await self._matching(inst.id, checked.selector)
+        if not clusters:
+            warnings.append(t("ns.warn.selector_none", selector=selector_text(
+                checked.selector), instance=inst.name))
+        if any(waiting(c) for c in clusters):
+            warnings.append(t("ns.warn.waiting", clusters=", ".join(
+                c.name for c in clusters if waiting(c))))
+        return checked, warnings
+
+    async def adoption_needed(self, instance: str, spec: NamespaceSpec) -> list[ClusterSync]:
+        """Live: the selected clusters where a namespace of that name exists and ccseone
+        did not create it (ask before ``create(..., adopt=True)``). Unreachable clusters
+        are left out: their answer comes with the create task."""
+        inst = await self._instances.get(instance)
+        clusters = [c for c in await self._matching(inst.id, dict(spec.selector or {}))
+                    if not waiting(c)]
+
+        async def one(c: MemberCluster) -> ClusterSync | None:
+            try:
+                live = await kube.get_or_none(await self._clusters.client(c), "v1",
+                                              "Namespace", spec.name)
+            except CcseoneError:
+                return None
+            problem = None if live is None else kube.owner_problem(live, inst.name, c.name)
+            return None if problem is None else ClusterSync(c, SyncState.ERROR, str(problem))
+
+        found = await asyncio.gather(*(one(c) for c in clusters))
+        return [f for f in found if f is not None]
+
+    # ---- create ------------------------------------------------------------------------
+
+    async def create(self, instance: str, spec: NamespaceSpec, *, adopt: bool = False,
+                     confirm: str | None = None) -> Task:
+        """Record the namespace and apply it on every selected cluster (one task). A
+        namespace of that name that ccseone did not create fails its cluster unless
+        ``adopt``. Production clusters need their names in ``confirm``."""
+        self._guard.check_writable()
+        inst = await self._instances.get(instance)
+        checked, _ = await self._validate(inst, spec, None)
+        targets = [c for c in await self._matching(inst.id, checked.selector)
+                   if not waiting(c)]
+        self._guard.check_confirmed(targets, confirm)
+        ns = FleetNamespace(id=new_id("ns"), instance_id=inst.id, created_at=time.time(),
+                            **dataclasses.asdict(checked))
+        try:
+            await self._store.add_namespace(ns)
+        except AlreadyExists as exc:  # a create racing this one took the name
+            raise NamespaceExists(ns.name, inst.name) from exc
+        self._changed(ns)
+        task = await self._tasks.run(
+            "namespace.create", ns.name,
+            {c.name: self._steps.apply(c, ns, inst.name, adopt) for c in targets},
+            instance_id=inst.id)
+        self._changed(ns)
+        return task
+
+    def _changed(self, ns: FleetNamespace) -> None:
+        self._events.emit(NamespacesChanged(ns.instance_id, ns.name))
+
+    # ---- check and repair --------------------------------------------------------------
+
+    async def check(self, instance: str, name: str) -> NamespaceStatus:
+        """Live: read the namespace and its quota on every selected cluster at once,
+        compare with the record, store and return each cluster's state. Only reads the
+        clusters (allowed in read-only mode)."""
+        inst = await self._instances.get(instance)
+        ns = await self._record(inst, name)
+        clusters = await self._matching(inst.id, ns.selector)
+        rows = await asyncio.gather(*(self._steps.check(inst.name, ns, c) for c in clusters))
+        self._changed(ns)
+        return NamespaceStatus(ns, list(rows))
+
+    async def repair(self, instance: str, name: str, *, confirm: str | None = None) -> Task:
+        """Check every cluster, then re-apply where the namespace is Missing or Drifted
+        only; Synced clusters are not written to."""
+        self._guard.check_writable()
+        inst = await self._instances.get(instance)
+        status = await self.check(instance, name)
+        targets = [c.cluster for c in status.clusters if c.state.repairable]
+        self._guard.check_confirmed(targets, confirm)
+        ns = status.namespace
+        task = await self._tasks.run(
+            "namespace.repair", ns.name,
+            {c.name: self._steps.apply(c, ns, inst.name, False) for c in targets},
+            instance_id=inst.id)
+        self._changed(ns)
+        return task
+
+    # ---- edit --------------------------------------------------------------------------
+
+    async def leaving_clusters(self, instance: str, name: str, selector: dict[str, str]
+                               ) -> list[MemberCluster]:
+        """Clusters the namespace is on now that ``selector`` would no longer pick."""
+        inst = await self._instances.get(instance)
+        ns = await self._record(inst, name)
+        return [c for c in await self._matching(inst.id, ns.selector)
+                if not matches(c, selector)]
+
+    async def edit(self, instance: str, name: str, *, priority: int | str | None = None,
+                   labels: dict[str, str] | None = None,
+                   selector: dict[str, str] | None = None,
+                   cpu_limit: str | EllipsisType | None = ...,
+                   memory_limit: str | EllipsisType | None = ...,
+                   leaving: str = "keep", confirm: str | None = None,
+                   adopt: bool = False) -> Task:
+        """Change the record and propagate it to every selected cluster (one task).
+        ``None`` keeps priority/labels/selector; ``...`` keeps a limit, ``None`` or ``""``
+        removes it (and the quota with the last one). Clusters the new selector no longer
+        picks: ``leaving="keep"`` leaves the namespace there (no longer synced),
+        ``"delete"`` deletes it there, in the same task."""
+        self._guard.check_writable()
+        check_leaving(leaving)
+        inst = await self._instances.get(instance)
+        old = await self._record(inst, name)
+        spec = NamespaceSpec.of(old)
+        if priority is not None:
+            spec.priority = priority
+        if labels is not None:
+            spec.labels = dict(labels)
+        if selector is not None:
+            spec.selector = dict(selector)
+        if not isinstance(cpu_limit, EllipsisType):
+            spec.cpu_limit = cpu_limit
+        if not isinstance(memory_limit, EllipsisType):
+            spec.memory_limit = memory_limit
+        checked, _ = await self._validate(inst, spec, name)
+        new = FleetNamespace(id=old.id, instance_id=old.instance_id,
+                             created_at=old.created_at, **dataclasses.asdict(checked))
+        before = await self._matching(inst.id, old.selector)
+        after = [c for c in await self._matching(inst.id, new.selector) if not waiting(c)]
+        gone = [c for c in before if not matches(c, new.selector) and not waiting(c)]
+        written = after + (gone if leaving == "delete" else [])
+        self._guard.check_confirmed(written, confirm)
+        await self._store.update_namespace(new)
+        self._changed(new)
+        actions = {c.name: self._steps.apply(c, new, inst.name, adopt) for c in after}
+        if leaving == "delete":
+            actions.update({c.name: self._steps.delete(c, new) for c in gone})
+        task = await self._tasks.run("namespace.edit", new.name, actions, instance_id=inst.id)
+        self._changed(new)
+        return task
+
+    # ---- delete ------------------------------------------------------------------------
+
+    async def delete_preview(self, instance: str, name: str) -> list[ClusterContents]:
+        """Live, per selected cluster: the workloads the namespace still holds (deleting
+        it destroys them) and whether the cluster is production (typed confirmation)."""
+        inst = await self._instances.get(instance)
+        ns = await self._record(inst, name)
+        clusters = [c for c in await self._matching(inst.id, ns.selector) if not waiting(c)]
+        return list(await asyncio.gather(*(self._steps.contents(ns, c) for c in clusters)))
+
+    async def delete(self, instance: str, name: str, *, confirm: str | None = None) -> Task:
+        """Delete the namespace on every selected cluster (Background propagation), one
+        task. The record goes once every cluster has accepted the delete; until then it
+        stays with each cluster's state (Terminating, Unreachable, Error) so ``retry``
+        (or deleting again) can finish the job."""
+        self._guard.check_writable()
+        inst = await self._instances.get(instance)
+        ns = await self._record(inst, name)
+        targets = [c for c in await self._matching(inst.id, ns.selector) if not waiting(c)]
+        self._guard.check_confirmed(targets, confirm)
+        task = await self._tasks.run("namespace.delete", ns.name,
+                                     {c.name: self._steps.delete(c, ns) for c in targets},
+                                     instance_id=inst.id)
+        await self._finish_delete(ns)
+        return task
+
+    async def _finish_delete(self, ns: FleetNamespace) -> None:
+        targets = [c for c in await self._matching(ns.instance_id, ns.selector)
+                   if not waiting(c)]
+        states = await self._store.sync_states(ns.id)
+        if all(states.get(c.id, ("",))[0] == SyncState.TERMINATING.value for c in targets):
+            await self._store.delete_namespace(ns.id)
+        self._changed(ns)
+
+    # ---- retry -------------------------------------------------------------------------
+
+    async def retry(self, task_id: str, *, confirm: str | None = None,
+                    adopt: bool = False) -> Task:
+        """Run the failed (or cancelled) targets of a namespace task again, against the
+        record as it is now; the others are left alone. ``adopt`` takes over namespaces
+        ccseone did not create (the usual reason a create failed on a cluster)."""
+        self._guard.check_writable()
+        task = await self._tasks.get(task_id)
+        if task is None:
+            raise NotFound(kind="task", name=task_id)
+        if task.kind not in KINDS or not task.instance_id:
+            raise NotRetryable(task_id, t("ns.retry.not_namespace"))
+        failed = [r.target for r in task.results
+                  if r.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)]
+        if not failed:
+            raise NotRetryable(task_id, t("ns.retry.nothing_failed"))
+        inst = await self._instances.get(task.instance_id)
+        by_name = {c.name: c for c in await self._clusters.list(inst.id)}
+        if task.kind == "namespace.sync":
+            return await self._retry_sync(task, inst, by_name, failed, confirm, adopt)
+        ns = await self._store.get_namespace(inst.id, task.target)
+        if ns is None:
+            raise NotRetryable(task_id, t("ns.retry.gone"))
+        clusters = [self._known(by_name, name) for name in failed]
+        self._guard.check_confirmed(clusters, confirm)
+        actions: dict[str, Action] = {}
+        for c in clusters:
+            leaving = task.kind == "namespace.edit" and not matches(c, ns.selector)
+            if task.kind == "namespace.delete" or leaving:
+                actions[c.name] = self._steps.delete(c, ns)
+            else:
+                actions[c.name] = self._steps.apply(c, ns, inst.name, adopt)
+        again = await self._tasks.run(task.kind, ns.name, actions, instance_id=inst.id)
+        if task.kind == "namespace.delete":
+            await self._finish_delete(ns)
+        else:
+            self._changed(ns)
+        return again
+
+    @staticmethod
+    def _known(by_name: dict[str, MemberCluster], name: str) -> MemberCluster:
+        if name not in by_name:
+            raise NotFound(kind=t("noun.cluster"), name=name)
+        return by_name[name]
+
+    async def _retry_sync(self, task: Task, inst: ControlInstance,
+                          by_name: dict[str, MemberCluster], failed: list[str],
+                          confirm: str | None, adopt: bool) -> Task:
+        cluster = self._known(by_name, task.target)
+        self._guard.check_confirmed([cluster], confirm)
+        records = {ns.name: ns for ns in await self.list(inst.id)}
+        actions: dict[str, Action] = {}
+        for target in failed:
+            ns = records.get(target.partition("/")[2])
+            if ns is not None and matches(cluster, ns.selector):
+                actions[target] = self._steps.apply(cluster, ns, inst.name, adopt)
+        return await self._tasks.run(task.kind, cluster.name, actions, instance_id=inst.id)
+
+    # ---- a cluster that joined later ---------------------------------------------------
+
+    async def sync_cluster(self, cluster: MemberCluster) -> Task | None:
+        """Apply every namespace of the cluster's instance that selects it, higher
+        priority first (one task, one result per namespace, ``cluster/namespace``).
+        ``None`` when there is nothing to apply or nothing to talk to. Called after a
+        cluster is associated or registered: it joining was the user's confirmation."""
+        if self._guard.read_only or waiting(cluster):
+            return None
+        namespaces = [ns for ns in await self.list(cluster.instance_id)
+                      if matches(cluster, ns.selector)]
+        if not namespaces:
+            return None
+        inst = await self._instances.get(cluster.instance_id)
+        task = await self._tasks.run(
+            "namespace.sync", cluster.name,
+            {f"{cluster.name}/{ns.name}": self._steps.apply(cluster, ns, inst.name, False)
+             for ns in namespaces},
+            instance_id=inst.id)
+        self._events.emit(NamespacesChanged(inst.id, None))
+        return task
+
+
+__all__ = ["NamespacesChanged", "NamespacesService"]

@@ -198,6 +198,7 @@ class RegistrationService:
 
         await run_single(self._tasks, "cluster.register", cluster, action)
         self._events.emit(ClustersChanged(cluster.instance_id))
+        await self._clusters.joined(cluster)
         return cluster
 
     async def _verify(self, cluster: MemberCluster, server: str, token: RegistrationToken
