@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from ccseone_tui.sandbox.charts import SandboxChartRepo
 from ccseone_tui.sandbox.server import SandboxCluster
 
 
@@ -86,6 +87,12 @@ class SandboxFleet:
         self._given_path = Path(kubeconfig_path) if kubeconfig_path is not None else None
         self.kubeconfig_path: Path = self._given_path or Path()
         self.clusters: list[SandboxCluster] = []
+        # index.yaml + .tgz of the sandbox charts (and the same as OCI): templates have a repo
+        self.chart_repo = SandboxChartRepo()
+
+    @property
+    def chart_repo_url(self) -> str:
+        return self.chart_repo.url
 
     def _new_cluster(self, index: int, **overrides: Any) -> SandboxCluster:
         opts = dict(self._defaults)
@@ -103,14 +110,14 @@ class SandboxFleet:
             self.kubeconfig_path = self._own_dir / "kubeconfig"
         self.clusters = [self._new_cluster(i) for i in range(self._count)]
         try:
-            await asyncio.gather(*(c.start() for c in self.clusters))
+            await asyncio.gather(self.chart_repo.start(), *(c.start() for c in self.clusters))
         except BaseException:
             await self.stop()
             raise
         write_kubeconfig(self.kubeconfig_path, self.clusters)
 
     async def stop(self) -> None:
-        results = await asyncio.gather(*(c.stop() for c in self.clusters),
+        results = await asyncio.gather(self.chart_repo.stop(), *(c.stop() for c in self.clusters),
                                        return_exceptions=True)
         for r in results:
             if isinstance(r, BaseException) and not isinstance(r, Exception):

@@ -31,6 +31,8 @@ async def run_sandbox_forever(
         for c in fleet.clusters:
             print(t("sandbox.up.context", context=c.name, url=c.url, version=version),
                   flush=True)
+        print(t("template.sandbox.repo", url=fleet.chart_repo_url,
+                oci=fleet.chart_repo.oci_url), flush=True)
         print(t("sandbox.up.hint", path=fleet.kubeconfig_path,
                 context=fleet.clusters[0].name if fleet.clusters else ""), flush=True)
         await asyncio.Event().wait()

@@ -179,3 +179,40 @@ def to_yaml(objects: list[RenderedObject]) -> str:
         f"---\n# Source: {r.source}\n" + yaml.safe_dump(r.obj, sort_keys=False)
         for r in objects
     )
+
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+
+def manifest_files(directory: Path) -> list[Path]:
+    """The ``*.yaml`` / ``*.yml`` manifests under ``directory`` (recursively, sorted), except
+    a top-level ``values.yaml``, which holds their parameters' defaults."""
+    return sorted(p for p in directory.rglob("*")
+                  if p.is_file() and p.suffix in MANIFEST_SUFFIXES
+                  and p != directory / "values.yaml" and not p.name.startswith("."))
+
+
+def render_manifest_dir(
+    directory: Path,
+    values: dict[str, Any] | None,
+    *,
+    release: str,
+    namespace: str,
+    revision: int = 1,
+    upgrade: bool = False,
+    template: str = "manifests",
+) -> list[RenderedObject]:
+    """Plain manifests in a directory (a git path without Chart.yaml), each file a template of
+    a synthetic chart, so errors name the file; ``values.yaml`` beside them gives defaults."""
+    chart_name = re.sub(r"[^a-z0-9-]", "-", template.lower()).strip("-") or "manifests"
+    defaults_file = directory / "values.yaml"
+    defaults = parse_values(defaults_file.read_text()) if defaults_file.is_file() else {}
+    with tempfile.TemporaryDirectory(prefix="ccseone-files-") as tmp:
+        chart = yaml_chart_dir(Path(tmp), chart_name, "", defaults)
+        (chart / "templates" / "manifests.yaml").unlink()
+        for path in manifest_files(directory):
+            target = chart / "templates" / path.relative_to(directory)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+        return render_chart(chart, values, release=release, namespace=namespace,
+                            revision=revision, upgrade=upgrade, template=template)
