@@ -1,12 +1,52 @@
-"""``ccseone apps …``: the application center (SPEC §3.3.2, §4.1), headless."""
+"""``ccseone apps …``: the application center (SPEC §3.3.2, §4.1), headless.
+
+publish | list | show | upgrade | diff | history | rollback | delete | retry. Writes print
+the task's per-target results and exit 1 unless every target succeeded.
+"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
 from typing import Any
 
-from ccseone_tui.cli.output import emit
+import yaml
+
+from ccseone_tui.cli.output import emit, format_table, plain
+from ccseone_tui.domain.apps import AppTarget, DryRunFailed, PublishRequest
+from ccseone_tui.domain.errors import ValidationError
+from ccseone_tui.domain.models import Task, TaskStatus
+from ccseone_tui.i18n import t as tr
 from ccseone_tui.services import Services
+from ccseone_tui.services.guard import parse_selector, selector_matches
+from ccseone_tui.templates.render import parse_values
+
+RESULT_COLUMNS = [("target", "TARGET"), ("status", "STATUS"), ("message", "MESSAGE")]
+
+
+def _values_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--values", metavar="FILE", help="values overrides (YAML file, - = stdin)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="one value (dotted key, YAML value), repeatable; applied after --values")
+
+
+def _target_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", action="append", default=[], metavar="CLUSTER/NAMESPACE",
+                   help="a target, repeatable")
+    p.add_argument("--clusters-selector", metavar="SELECTOR",
+                   help="every cluster of the instance with these labels (e.g. env=dev) …")
+    p.add_argument("--namespace", help="… in this namespace")
+
+
+def _rollout_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mode", choices=("full", "batch"), default="full")
+    p.add_argument("--batch-size", type=int, metavar="N", help="clusters per batch (batch mode)")
+    p.add_argument("--message", default="", help="change message (history)")
+    p.add_argument("--confirm", metavar="NAMES",
+                   help="production cluster names, typed to confirm (comma-separated)")
+    p.add_argument("--force-conflicts", action="store_true",
+                   help="take over fields another field manager owns")
 
 
 def add_parser(sub: Any, output: Any) -> None:
@@ -17,11 +57,312 @@ def add_parser(sub: Any, output: Any) -> None:
     p.add_argument("--instance", required=True)
     output(p)
 
+    p = ap.add_parser("publish", help="publish an app from a template to targets")
+    p.add_argument("name")
+    p.add_argument("--instance", required=True)
+    p.add_argument("--template", help="template name (required unless --from-draft)")
+    p.add_argument("--version", help="template version (default: the newest)")
+    p.add_argument("--description", default="")
+    p.add_argument("--from-draft", action="store_true",
+                   help="publish the draft saved under NAME (its template, values, targets)")
+    _values_args(p)
+    _target_args(p)
+    _rollout_args(p)
+    p.add_argument("--draft", action="store_true", help="save as a draft, publish nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="only the server-side dry run on every target")
+    output(p)
 
-async def run(args: argparse.Namespace, s: Services) -> int:
+    p = ap.add_parser("show", help="live status per target: revision, resources, events")
+    p.add_argument("name")
+    p.add_argument("--instance", required=True)
+    output(p)
+
+    p = ap.add_parser("upgrade", help="a new revision: new version and/or values")
+    p.add_argument("name")
+    p.add_argument("--instance", required=True)
+    p.add_argument("--version")
+    _values_args(p)
+    _target_args(p)
+    _rollout_args(p)
+    output(p)
+
+    p = ap.add_parser("diff", help="deployed vs. new manifests, side by side (or unified)")
+    p.add_argument("name")
+    p.add_argument("--instance", required=True)
+    p.add_argument("--version")
+    _values_args(p)
+    p.add_argument("--revision", type=int, help="compare with this revision (rollback)")
+    p.add_argument("--target", action="append", default=[], metavar="CLUSTER/NAMESPACE")
+    p.add_argument("--unified", action="store_true")
+    p.add_argument("--width", type=int, help="columns (default: the terminal's)")
+
+    p = ap.add_parser("history", help="revisions with message, author, time, results")
+    p.add_argument("name")
+    p.add_argument("--instance", required=True)
+    output(p)
+
+    p = ap.add_parser("rollback", help="a new revision re-applying an earlier one")
+    p.add_argument("name")
+    p.add_argument("revision", type=int)
+    p.add_argument("--instance", required=True)
+    p.add_argument("--confirm", metavar="NAMES")
+    p.add_argument("--force-conflicts", action="store_true")
+    output(p)
+
+    p = ap.add_parser("delete", help="remove the app's objects from every target")
+    p.add_argument("name")
+    p.add_argument("--instance", required=True)
+    p.add_argument("--confirm", metavar="NAMES")
+    output(p)
+
+    p = ap.add_parser("retry", help="re-run the failed targets of an app task")
+    p.add_argument("task")
+    p.add_argument("--instance", help="(accepted for symmetry; the task knows its instance)")
+    p.add_argument("--confirm", metavar="NAMES")
+    p.add_argument("--force-conflicts", action="store_true")
+    output(p)
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+
+def _set_path(values: dict[str, Any], assignment: str) -> None:
+    key, sep, raw = assignment.partition("=")
+    if not sep or not key.strip():
+        raise ValidationError("--set", assignment, tr("apps.rule.set"))
+    node = values
+    parts = key.strip().split(".")
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    try:
+        node[parts[-1]] = yaml.safe_load(raw) if raw else ""
+    except yaml.YAMLError:
+        node[parts[-1]] = raw
+
+
+def _values(args: argparse.Namespace) -> str | None:
+    """The values text from ``--values`` and ``--set`` (None when neither was given)."""
+    if args.values is None and not args.set:
+        return None
+    text = ""
+    if args.values == "-":
+        text = sys.stdin.read()
+    elif args.values:
+        with open(args.values, encoding="utf-8") as fh:
+            text = fh.read()
+    if not args.set:
+        return text
+    values = parse_values(text)  # line/column errors name the file's own lines
+    for assignment in args.set:
+        _set_path(values, assignment)
+    return yaml.safe_dump(values, sort_keys=False)
+
+
+async def _targets(args: argparse.Namespace, s: Services) -> list[AppTarget]:
+    targets = [AppTarget.parse(t) for t in args.target]
+    if getattr(args, "clusters_selector", None):
+        if not args.namespace:
+            raise ValidationError("--namespace", None,
+                                  tr("apps.rule.required_with", flag="--clusters-selector"))
+        inst = await s.instances.get(args.instance)
+        terms = parse_selector(args.clusters_selector)
+        targets += [AppTarget(c.name, args.namespace) for c in await s.clusters.list(inst.id)
+                    if selector_matches(terms, c.labels)]
+    return targets
+
+
+def _task_out(args: argparse.Namespace, task: Task) -> int:
+    rows = [{"target": r.target, "status": r.status, "message": r.message}
+            for r in task.results]
+    emit(rows if args.output == "table" else task, args.output, RESULT_COLUMNS)
+    if task.status is not TaskStatus.SUCCEEDED and task.results:
+        print(f"task {task.id}: {task.status.value} — retry the failed targets with: "
+              f"ccseone apps retry {task.id}", file=sys.stderr)
+    return 0 if task.status is TaskStatus.SUCCEEDED else 1
+
+
+def _dry_run_failed(args: argparse.Namespace, exc: DryRunFailed) -> int:
+    """Per-target rows on stdout, one summary line (not the rows again) on stderr."""
+    _dry_run_out(args, exc.errors)
+    print(f"ccseone: {tr('apps.message.dry_run_short', **exc.params)} — {exc.fix}",
+          file=sys.stderr)
+    return 1
+
+
+def _dry_run_out(args: argparse.Namespace, errors: dict[str, str | None]) -> int:
+    rows = [{"target": k, "status": "Failed" if v else "OK", "message": v or ""}
+            for k, v in sorted(errors.items())]
+    emit(rows, args.output, RESULT_COLUMNS)
+    return 1 if any(errors.values()) else 0
+
+
+# ---- actions ----------------------------------------------------------------------------
+
+
+async def _list(args: argparse.Namespace, s: Services) -> int:
     from ccseone_tui.cli.commands import when
 
-    inst = await s.instances.get(args.instance)
-    emit([{"name": a.name, "status": a.status, "revision": a.current_revision,
-           "created": when(a.created_at)} for a in await s.apps.list(inst.id)], args.output)
+    rows = [{"name": r.app.name, "template": r.template, "version": r.version,
+             "status": r.app.status,
+             "revision": r.app.current_revision, "targets": r.targets,
+             "healthy": r.summary, "created": when(r.app.created_at)}
+            for r in await s.apps.list_rows(args.instance)]
+    emit(rows, args.output, [("name", "NAME"), ("template", "TEMPLATE"),
+                             ("version", "VERSION"), ("status", "STATUS"),
+                             ("revision", "REVISION"), ("healthy", "HEALTHY"),
+                             ("created", "CREATED")])
     return 0
+
+
+async def _publish(args: argparse.Namespace, s: Services) -> int:
+    if args.from_draft:
+        try:
+            task = await s.apps.publish_draft(args.instance, args.name, confirm=args.confirm,
+                                              force_conflicts=args.force_conflicts)
+        except DryRunFailed as exc:
+            _dry_run_out(args, exc.errors)
+            print(f"ccseone: {exc}", file=sys.stderr)
+            return 1
+        return _task_out(args, task)
+    if not args.template:
+        raise ValidationError("--template", None, tr("apps.rule.template_required"))
+    if args.mode == "batch" and not args.batch_size:
+        raise ValidationError("--batch-size", None,
+                              tr("apps.rule.required_with", flag="--mode batch"))
+    req = PublishRequest(name=args.name, template=args.template, version=args.version,
+                         values_yaml=_values(args) or "", description=args.description,
+                         targets=await _targets(args, s), mode=args.mode,
+                         batch_size=args.batch_size, message=args.message)
+    if args.draft:
+        app = await s.apps.save_draft(args.instance, req)
+        emit({"name": app.name, "status": app.status, "targets": len(req.targets)},
+             args.output)
+        return 0
+    if args.dry_run:
+        return _dry_run_out(args, await s.apps.dry_run(args.instance, req))
+    try:
+        task = await s.apps.publish(args.instance, req, confirm=args.confirm,
+                                    force_conflicts=args.force_conflicts)
+    except DryRunFailed as exc:
+        return _dry_run_failed(args, exc)
+    return _task_out(args, task)
+
+
+async def _show(args: argparse.Namespace, s: Services) -> int:
+    status = await s.apps.status(args.instance, args.name)
+    if args.output != "table":
+        emit({"app": status.app.name, "status": status.app.status, "summary": status.summary,
+              "targets": plain(status.targets)}, args.output)
+        return 0
+    print(f"{status.app.name}: {status.summary} (revision {status.app.current_revision})")
+    emit([{"target": t.target.key, "revision": t.revision, "state": t.state,
+           "resources": f"{sum(r.healthy for r in t.resources)}/{len(t.resources)}",
+           "message": t.message} for t in status.targets], "table",
+         [("target", "TARGET"), ("revision", "REVISION"), ("state", "STATE"),
+          ("resources", "HEALTHY"), ("message", "MESSAGE")])
+    for target in status.targets:
+        if not target.resources and not target.events:
+            continue
+        print(f"\n{target.target.key}:")
+        table = format_table(
+            [{"resource": f"{r.kind}/{r.name}", "ready": r.readiness,
+              "health": "ok" if r.healthy else (r.message or "not ready")}
+             for r in [*target.resources, *target.pods]],
+            [("resource", "RESOURCE"), ("ready", "READY"), ("health", "HEALTH")])
+        print("\n".join(f"  {line}" for line in table.splitlines()))
+        for e in target.events[:5]:
+            age = "" if e.age is None else f"{int(e.age)}s"
+            print(f"  {age:>5}  {e.type}  {e.reason}  {e.object}: {e.message}")
+    return 0
+
+
+async def _upgrade(args: argparse.Namespace, s: Services) -> int:
+    if args.mode == "batch" and not args.batch_size:
+        raise ValidationError("--batch-size", None,
+                              tr("apps.rule.required_with", flag="--mode batch"))
+    targets = await _targets(args, s)
+    try:
+        task = await s.apps.upgrade(args.instance, args.name, version=args.version,
+                                    values_yaml=_values(args), message=args.message,
+                                    mode=args.mode, batch_size=args.batch_size,
+                                    targets=targets or None, confirm=args.confirm,
+                                    force_conflicts=args.force_conflicts)
+    except DryRunFailed as exc:
+        return _dry_run_failed(args, exc)
+    return _task_out(args, task)
+
+
+async def _diff(args: argparse.Namespace, s: Services) -> int:
+    from ccseone_tui.cli.diff_out import side_by_side, summary, unified_text
+    from ccseone_tui.templates.diff import diff_manifests
+
+    targets = [AppTarget.parse(t) for t in args.target] or None
+    plans = await s.apps.plan(args.instance, args.name, version=args.version,
+                              values_yaml=_values(args), revision=args.revision,
+                              targets=targets)
+    width = args.width or shutil.get_terminal_size((160, 40)).columns
+    failed = False
+    for plan in plans:
+        print(f"=== {plan.target.key}")
+        if plan.error:
+            print(f"ccseone: {plan.error}", file=sys.stderr)
+            failed = True
+            continue
+        diff = diff_manifests(plan.old, plan.new)
+        print(summary(diff))
+        text = (unified_text(diff, old_label="deployed", new_label="new") if args.unified
+                else side_by_side(diff, width, old_label="deployed", new_label="new"))
+        if text:
+            print(text, end="")
+    return 1 if failed else 0
+
+
+async def _history(args: argparse.Namespace, s: Services) -> int:
+    from ccseone_tui.cli.commands import when
+
+    rows = await s.apps.history(args.instance, args.name)
+    if args.output != "table":
+        emit([{"revision": r.number, "version": r.revision.template_version,
+               "message": r.message, "author": r.author, "created": r.created_at,
+               "values": r.revision.values,
+               "results": {k: {"status": st, "message": m} for k, (st, m) in
+                           r.results.items()}} for r in rows], args.output)
+        return 0
+    emit([{"revision": r.number, "version": r.revision.template_version,
+           "message": r.message, "author": r.author, "time": when(r.created_at),
+           "results": ", ".join(f"{k}={st}" for k, (st, _) in sorted(r.results.items()))}
+          for r in rows], "table",
+         [("revision", "REVISION"), ("version", "VERSION"), ("message", "MESSAGE"),
+          ("author", "AUTHOR"), ("time", "TIME"), ("results", "RESULTS")])
+    return 0
+
+
+async def _rollback(args: argparse.Namespace, s: Services) -> int:
+    try:
+        task = await s.apps.rollback(args.instance, args.name, args.revision,
+                                     confirm=args.confirm, force_conflicts=args.force_conflicts)
+    except DryRunFailed as exc:
+        return _dry_run_failed(args, exc)
+    return _task_out(args, task)
+
+
+async def _delete(args: argparse.Namespace, s: Services) -> int:
+    return _task_out(args, await s.apps.delete(args.instance, args.name, confirm=args.confirm))
+
+
+async def _retry(args: argparse.Namespace, s: Services) -> int:
+    return _task_out(args, await s.apps.retry(args.task, confirm=args.confirm,
+                                              force_conflicts=args.force_conflicts))
+
+
+ACTIONS = {"list": _list, "publish": _publish, "show": _show, "upgrade": _upgrade,
+           "diff": _diff, "history": _history, "rollback": _rollback, "delete": _delete,
+           "retry": _retry}
+
+
+async def run(args: argparse.Namespace, s: Services) -> int:
+    return await ACTIONS[args.action](args, s)

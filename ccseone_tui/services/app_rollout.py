@@ -1,0 +1,162 @@
+"""Rolling a revision out: render and prepare per target, dry-run everywhere, then apply (and
+prune) through ``TasksService.run`` with each target's result recorded on the revision.
+
+Nothing changes on any cluster unless the dry run passed on every target that answered. A
+target that does not answer at all (unreachable) is not a reason to stop the others: it is
+rolled out with the rest, fails in the task, and ``retry`` finishes it later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ccseone_tui.domain.apps import AppTarget
+from ccseone_tui.domain.errors import CcseoneError, ClusterUnreachable
+from ccseone_tui.domain.models import Task, TaskStatus, Template
+from ccseone_tui.i18n import t
+from ccseone_tui.services import app_apply
+from ccseone_tui.services.app_manifests import (
+    from_text,
+    kinds_in_text,
+    kinds_of,
+    prepare,
+    to_text,
+)
+from ccseone_tui.services.tasks import describe_error
+
+Obj = dict[str, Any]
+
+
+@dataclass
+class Prepared:
+    """One target's objects for a revision, or why they could not be prepared."""
+
+    target: AppTarget
+    objects: list[Obj] = field(default_factory=list)
+    scopes: app_apply.Scopes = field(default_factory=dict)
+    error: str | None = None
+    unreachable: bool = False  # could not be checked: applied (and maybe failing) later
+
+    @property
+    def text(self) -> str:
+        return to_text(self.objects)
+
+
+class Renderer:
+    """Renders a template once per namespace for one operation: two targets with the same
+    namespace get the same release, so the Helm engine runs once for both."""
+
+    def __init__(self, templates: Any, template: Template, version: str, values: dict[str, Any],
+                 app: str, revision: int, upgrade: bool) -> None:
+        self._templates = templates
+        self._args = (template, version or None, values)
+        self._app, self._revision, self._upgrade = app, revision, upgrade
+        self._cache: dict[str, asyncio.Task[list[Any]]] = {}
+
+    async def objects(self, namespace: str) -> tuple[list[Obj], dict[int, str]]:
+        if namespace not in self._cache:
+            template, version, values = self._args
+            self._cache[namespace] = asyncio.ensure_future(self._templates.render(
+                template, version, values, release=self._app, namespace=namespace,
+                revision=self._revision, upgrade=self._upgrade))
+        rendered = await self._cache[namespace]
+        return [r.obj for r in rendered], {i: r.source for i, r in enumerate(rendered)}
+
+
+async def prepare_target(client: Any, target: AppTarget, objects: list[Obj], *, app: str,
+                         instance: str, revision: int, check: bool, force: bool,
+                         sources: dict[int, str] | None = None) -> Prepared:
+    """Namespace exists, kinds are served (discovery), then — with ``check`` — a server-side
+    dry run of every object. Errors are kept on the result, not raised."""
+    try:
+        await app_apply.check_namespace(client, target, instance)
+        scopes = await app_apply.resolve_scopes(client, target, objects, sources)
+        ready = prepare(objects, app=app, instance=instance, namespace=target.namespace,
+                        namespaced=app_apply.namespaced_by(scopes))
+        if check:
+            await app_apply.dry_run(client, target, ready, revision, force=force)
+        return Prepared(target, ready, scopes)
+    except ClusterUnreachable as exc:
+        ready = prepare(objects, app=app, instance=instance, namespace=target.namespace,
+                        namespaced=app_apply.namespaced_by({}))
+        return Prepared(target, ready, error=str(exc), unreachable=True)
+    except CcseoneError as exc:
+        return Prepared(target, error=str(exc))
+
+
+def stored_objects(text: str) -> list[Obj]:
+    """A stored target text back to objects (labels and namespace already set)."""
+    return from_text(text)
+
+
+ResultSink = Callable[[str, str, str], Awaitable[None]]
+
+
+def apply_action(client_for: Callable[[], Awaitable[Any]], prep: Prepared, *, app: str,
+                 instance: str, revision: int, force: bool, old_texts: list[str],
+                 record: ResultSink) -> Callable[[], Awaitable[str]]:
+    """The task action of one target: apply, prune what earlier revisions left, record."""
+    target = prep.target
+
+    async def run() -> str:
+        try:
+            client = await client_for()
+            scopes = prep.scopes or await app_apply.resolve_scopes(client, target,
+                                                                   prep.objects)
+            count = await app_apply.apply(client, target, prep.objects, revision, scopes,
+                                          force=force)
+            kinds = kinds_of(prep.objects)
+            for text in old_texts:
+                kinds |= kinds_in_text(text)
+            pruned = await app_apply.prune(client, target, prep.objects, kinds, app, instance)
+            message = t("apps.message.applied", count=count)
+            if pruned:
+                message += ", " + t("apps.message.pruned", count=pruned)
+        except Exception as exc:
+            await record(target.key, TaskStatus.FAILED.value, describe_error(exc))
+            raise
+        await record(target.key, TaskStatus.SUCCEEDED.value, message)
+        return message
+
+    return run
+
+
+def remove_action(client_for: Callable[[], Awaitable[Any]], target: AppTarget, *, app: str,
+                  instance: str, texts: list[str], removed_message: bool = False,
+                  record: ResultSink | None = None) -> Callable[[], Awaitable[str]]:
+    """The task action that removes the app's objects from one target (delete, or a target
+    an upgrade dropped)."""
+    async def run() -> str:
+        try:
+            client = await client_for()
+            kinds: set[tuple[str, str]] = set()
+            for text in texts:
+                kinds |= kinds_in_text(text)
+            objects = await app_apply.list_objects(client, target, kinds, app, instance)
+            count = await app_apply.delete_objects(client, objects)
+            key = "apps.message.removed_target" if removed_message else "apps.message.deleted"
+            message = t(key, count=count)
+        except Exception as exc:
+            if record:
+                await record(target.key, TaskStatus.FAILED.value, describe_error(exc))
+            raise
+        if record:
+            await record(target.key, TaskStatus.SUCCEEDED.value, message)
+        return message
+
+    return run
+
+
+async def record_cancelled(task: Task, record: ResultSink) -> None:
+    """Batch mode stopped: the targets never started say so on the revision too."""
+    for r in task.results:
+        if r.status is TaskStatus.CANCELLED:
+            await record(r.target, TaskStatus.CANCELLED.value, r.message)
+
+
+def status_word(ok: int, total: int) -> str:
+    word = "Deployed" if ok == total else ("Failed" if ok == 0 else "Partial")
+    return f"{word} {ok}/{total}"

@@ -1,0 +1,203 @@
+"""``ccseone apps publish|list|show|diff|upgrade|history|rollback|delete|retry`` in-process
+against a sandbox fleet. ``main`` runs its own event loop, so it runs in a worker thread while
+the fleet is served from the test's loop."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from ccseone_tui.cli import main
+from ccseone_tui.config import Settings
+from ccseone_tui.sandbox import SandboxFleet
+from ccseone_tui.services import open_services
+
+from .test_apps_support import add_yaml_template, app_objects, create_namespace
+
+
+@pytest.fixture
+async def cli_fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                    ) -> AsyncIterator[SandboxFleet]:
+    monkeypatch.setenv("CCSEONE_DATA_DIR", str(tmp_path / "data"))
+    async with SandboxFleet(clusters=2, nodes=1, kubeconfig_path=tmp_path / "kubeconfig") as f:
+        yield f
+
+
+async def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], *argv: str
+              ) -> tuple[int, str, str]:
+    base = ["--config", str(tmp_path / "none.toml"), "--db", str(tmp_path / "ccseone.db"),
+            "--kubeconfig", str(tmp_path / "kubeconfig"), "--lang", "en"]
+    code = await asyncio.to_thread(main, [*base, *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+async def prepare(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                  fleet: SandboxFleet) -> None:
+    assert (await run(tmp_path, capsys, "instances", "create", "east", "--region",
+                      "cn-east-1"))[0] == 0
+    assert (await run(tmp_path, capsys, "clusters", "associate", "--instance", "east",
+                      *[c.name for c in fleet.clusters]))[0] == 0
+    s = await open_services(Settings(data_dir=tmp_path / "data",
+                                     db_file=tmp_path / "ccseone.db",
+                                     kubeconfig=str(tmp_path / "kubeconfig")), user="tester")
+    try:
+        for c in fleet.clusters:
+            await create_namespace(s, c.name)
+        await add_yaml_template(s)
+    finally:
+        await s.close()
+
+
+async def open_test_services(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return await open_services(Settings(data_dir=tmp_path / "data",
+                                        db_file=tmp_path / "ccseone.db",
+                                        kubeconfig=str(tmp_path / "kubeconfig")))
+
+
+async def test_publish_diff_upgrade_history_rollback_delete(
+        cli_fleet: SandboxFleet, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    await prepare(tmp_path, capsys, cli_fleet)
+    a, b = (c.name for c in cli_fleet.clusters)
+    values = tmp_path / "values.yaml"
+    values.write_text("greeting: from-file\n")
+    code, out, err = await run(tmp_path, capsys, "apps", "publish", "web", "--instance", "east",
+                               "--template", "web", "--values", str(values), "--set",
+                               "replicas=1", "--target", f"{a}/shop", "--target", f"{b}/shop",
+                               "--message", "first")
+    assert code == 0, err
+    assert out.splitlines()[0].split() == ["TARGET", "STATUS", "MESSAGE"]
+    assert f"{a}/shop" in out and "Succeeded" in out and "4 object(s) applied" in out
+
+    code, out, _ = await run(tmp_path, capsys, "apps", "list", "--instance", "east", "-o",
+                             "json")
+    [row] = json.loads(out)
+    assert (row["name"], row["template"], row["status"], row["healthy"]) == (
+        "web", "web", "Deployed 2/2", "2/2")
+
+    code, out, _ = await run(tmp_path, capsys, "apps", "diff", "web", "--instance", "east",
+                             "--set", "greeting=changed", "--width", "120")
+    assert code == 0
+    assert f"=== {a}/shop" in out and "│" in out
+    assert "from-file" in out and "changed" in out
+    code, out, _ = await run(tmp_path, capsys, "apps", "diff", "web", "--instance", "east",
+                             "--set", "greeting=changed", "--unified", "--target", f"{b}/shop")
+    assert code == 0 and f"=== {a}/shop" not in out
+    assert '-  greeting: from-file' in out and '+  greeting: changed' in out
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("greeting: changed\nextra: false\n"))
+    code, out, err = await run(tmp_path, capsys, "apps", "upgrade", "web", "--instance", "east",
+                               "--values", "-", "--message", "second", "-o", "json")
+    assert code == 0, err
+    task = json.loads(out)
+    assert task["status"] == "Succeeded" and task["target"] == "web#2"
+    assert "ConfigMap/web-extra" not in await app_objects_of(tmp_path, a)
+
+    code, out, _ = await run(tmp_path, capsys, "apps", "history", "web", "--instance", "east")
+    lines = out.splitlines()
+    assert lines[0].split()[:4] == ["REVISION", "VERSION", "MESSAGE", "AUTHOR"]
+    assert lines[1].split()[0] == "2" and "second" in lines[1]
+    assert f"{a}/shop=Succeeded" in lines[1] and "first" in lines[2]
+
+    code, out, err = await run(tmp_path, capsys, "apps", "rollback", "web", "1", "--instance",
+                               "east")
+    assert code == 0, err
+    objs = await app_objects_of(tmp_path, b)
+    assert objs["ConfigMap/web-config"]["data"] == {"greeting": "from-file"}
+    code, out, _ = await run(tmp_path, capsys, "apps", "history", "web", "--instance", "east",
+                             "-o", "yaml")
+    assert "rollback to 1" in out
+
+    await cli_fleet.settle()
+    code, out, _ = await run(tmp_path, capsys, "apps", "show", "web", "--instance", "east")
+    assert code == 0 and "web: Deployed 2/2 (revision 3)" in out
+    assert "Deployment/web" in out and "1/1" in out and "ok" in out
+
+    code, out, err = await run(tmp_path, capsys, "apps", "delete", "web", "--instance", "east")
+    assert code == 0, err
+    assert "object(s) deleted" in out
+    assert await app_objects_of(tmp_path, a) == {}
+    code, out, err = await run(tmp_path, capsys, "apps", "show", "web", "--instance", "east")
+    assert code == 1 and "App 'web' does not exist" in err
+
+
+async def app_objects_of(tmp_path: Path, cluster: str) -> dict[str, dict[str, object]]:
+    s = await open_test_services(tmp_path)
+    try:
+        return await app_objects(s, cluster)
+    finally:
+        await s.close()
+
+
+async def test_bad_input_dry_run_partial_and_retry(
+        cli_fleet: SandboxFleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    await prepare(tmp_path, capsys, cli_fleet)
+    a, b = (c.name for c in cli_fleet.clusters)
+    base = ("apps", "publish", "web", "--instance", "east", "--template", "web")
+    code, _, err = await run(tmp_path, capsys, *base)
+    assert code == 1 and "has no targets" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("greeting: [oops\n")
+    code, _, err = await run(tmp_path, capsys, *base, "--values", str(bad), "--target",
+                             f"{a}/shop")
+    assert code == 1 and "line 2" in err
+    code, out, err = await run(tmp_path, capsys, *base, "--target", f"{a}/shop", "--target",
+                               f"{b}/missing", "--dry-run")
+    assert code == 1 and f"{a}/shop" in out and "OK" in out
+    assert "ccseone ns create missing --instance east" in out
+    code, out, err = await run(tmp_path, capsys, *base, "--target", f"{a}/shop", "--target",
+                               f"{b}/missing")
+    assert code == 1 and "nothing was applied" in err
+    code, out, _ = await run(tmp_path, capsys, "apps", "list", "--instance", "east")
+    assert "Draft" in out
+    code, out, err = await run(tmp_path, capsys, "apps", "publish", "web", "--instance", "east",
+                               "--from-draft")
+    assert code == 1 and "ccseone ns create missing" in out  # still missing: still a draft
+    code, out, err = await run(tmp_path, capsys, "apps", "publish", "web", "--instance", "east")
+    assert code == 1 and "--template" in err
+
+    await cli_fleet.clusters[1].set_outage(True)
+    code, out, err = await run(tmp_path, capsys, "apps", "publish", "web2", "--instance",
+                               "east", "--template", "web", "--clusters-selector",
+                               "env!=prod", "--namespace", "shop")
+    assert code == 1 and "Partial" in err
+    task_id = err.split("task ")[1].split(":")[0]
+    await cli_fleet.clusters[1].set_outage(False)
+    code, out, err = await run(tmp_path, capsys, "apps", "retry", task_id)
+    assert code == 0, err
+    assert f"{b}/shop" in out and f"{a}/shop" not in out
+    assert set(await app_objects_of_app(tmp_path, b, "web2")) == {
+        "ConfigMap/web2-config", "ConfigMap/web2-extra", "Service/web2", "Deployment/web2"}
+
+
+async def app_objects_of_app(tmp_path: Path, cluster: str, app: str
+                             ) -> dict[str, dict[str, object]]:
+    s = await open_test_services(tmp_path)
+    try:
+        return await app_objects(s, cluster, app=app)
+    finally:
+        await s.close()
+
+
+async def test_draft_then_publish_from_draft(
+        cli_fleet: SandboxFleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    await prepare(tmp_path, capsys, cli_fleet)
+    a = cli_fleet.clusters[0].name
+    code, out, err = await run(tmp_path, capsys, "apps", "publish", "later", "--instance",
+                               "east", "--template", "web", "--set", "greeting=drafted",
+                               "--target", f"{a}/shop", "--draft", "-o", "json")
+    assert code == 0, err
+    assert json.loads(out)["status"] == "Draft"
+    assert await app_objects_of_app(tmp_path, a, "later") == {}
+    code, out, err = await run(tmp_path, capsys, "apps", "publish", "later", "--instance",
+                               "east", "--from-draft")
+    assert code == 0, err
+    objs = await app_objects_of_app(tmp_path, a, "later")
+    assert objs["ConfigMap/later-config"]["data"] == {"greeting": "drafted"}
