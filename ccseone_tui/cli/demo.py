@@ -87,7 +87,8 @@ async def seed_workloads(fleet: Any) -> None:
         await pool.fan_out(refs, seed)
 
 
-async def seed_demo(services: Any, kubeconfig: str, cluster_names: list[str]) -> None:
+async def seed_demo(services: Any, kubeconfig: str, cluster_names: list[str],
+                    chart_repo_url: str | None = None) -> None:
     """The demo instance with every sandbox cluster associated; the last one is production."""
     from ccseone_tui.services import AssociateRequest
 
@@ -103,6 +104,73 @@ async def seed_demo(services: Any, kubeconfig: str, cluster_names: list[str]) ->
             deletion_protection=prod,
         ))
     await services.clusters.associate(DEMO_INSTANCE, reqs)
+    if chart_repo_url:
+        await seed_catalog(services, cluster_names, chart_repo_url)
+
+
+DEMO_MANIFESTS = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-greeting
+  labels:
+    app.kubernetes.io/name: {{ .Release.Name }}
+data:
+  greeting: {{ .Values.greeting | quote }}
+  audience: {{ .Values.audience | quote }}
+"""
+
+
+def demo_git_repo(root: Path, chart_repo_dir: Path | None = None) -> Path:
+    """A local git repository holding a chart (the sandbox's ``worker``), so the git kind of
+    template has something real to fetch in the demo."""
+    import shutil
+
+    from dulwich import porcelain
+
+    from ccseone_tui.sandbox.charts import CHART_DATA
+
+    repo_dir = root / "demo-charts.git"
+    if repo_dir.exists():
+        return repo_dir
+    shutil.copytree(CHART_DATA / "worker-0.1.0", repo_dir / "charts" / "worker")
+    repo = porcelain.init(str(repo_dir))
+    porcelain.add(repo, paths=[str(p) for p in (repo_dir / "charts").rglob("*") if p.is_file()])
+    porcelain.commit(repo, message=b"worker chart", author=b"demo <demo@example.com>",
+                     committer=b"demo <demo@example.com>")
+    repo.close()
+    return repo_dir
+
+
+async def seed_catalog(services: Any, cluster_names: list[str], chart_repo_url: str) -> None:
+    """Fleet namespaces, three templates (chart repository, YAML, git) and one app published
+    at the older chart version, so Compare/upgrade has something to show."""
+    from ccseone_tui.domain.apps import AppTarget, PublishRequest
+    from ccseone_tui.domain.namespaces import NamespaceSpec
+
+    prod = cluster_names[-1]  # the production cluster: every write to it is confirmed by name
+    # "shop" already exists on the members (seed_workloads): adopt it
+    await services.namespaces.create(DEMO_INSTANCE, NamespaceSpec(
+        name="shop", priority=100, labels={"team": "shop"}, cpu_limit="8",
+        memory_limit="16Gi"), adopt=True, confirm=prod)
+    await services.namespaces.create(DEMO_INSTANCE, NamespaceSpec(
+        name="payments", priority=200, labels={"team": "payments"},
+        selector={"env": "staging"}, cpu_limit="2", memory_limit="4Gi"))
+    await services.templates.add("webapp", "chart", {"repo": chart_repo_url, "chart": "webapp"},
+                                 "Web app from the sandbox chart repository")
+    await services.templates.add("greeting", "yaml", {
+        "manifests": DEMO_MANIFESTS, "parameters": {"greeting": "hello", "audience": "fleet"},
+    }, "A ConfigMap with two parameters")
+    repo = demo_git_repo(services.settings.data_dir)
+    await services.templates.add("worker", "git", {"url": str(repo), "ref": "master",
+                                                   "path": "charts/worker"},
+                                 "Worker chart from a git repository")
+    staging = [n for n in cluster_names if n != prod]
+    await services.apps.publish(DEMO_INSTANCE, PublishRequest(
+        name="storefront", template="webapp", version="1.0.0",
+        values_yaml="replicaCount: 3\n", description="The shop's web front end",
+        targets=[AppTarget(cluster=n, namespace="payments") for n in staging],
+        message="first release"))
 
 
 async def _run(settings: Settings, sandbox: SandboxThread) -> int:
@@ -112,7 +180,8 @@ async def _run(settings: Settings, sandbox: SandboxThread) -> int:
     services = await open_services(settings)
     try:
         names = [c.name for c in sandbox.fleet.clusters]
-        await seed_demo(services, str(sandbox.fleet.kubeconfig_path), names)
+        await seed_demo(services, str(sandbox.fleet.kubeconfig_path), names,
+                        sandbox.fleet.chart_repo_url)
         await CcseoneApp(services).run_async()
     finally:
         await services.close()
