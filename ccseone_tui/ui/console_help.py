@@ -8,7 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ccseone_tui.i18n import t
-from ccseone_tui.ui import actions
+from ccseone_tui.ui import actions, app_actions, ns_actions, template_actions
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -42,6 +42,9 @@ def console_key_groups() -> list[tuple[str, KeyRows]]:
             ("d", t("console.help.cluster.d")),
             ("esc", t("console.key.back")),
         ]),
+        *ns_actions.key_groups(),  # Namespaces: the list and the detail
+        *app_actions.key_groups(),  # App center: the list and the detail
+        *template_actions.template_key_groups(),  # Template repository and its detail
     ]
 
 
@@ -82,4 +85,7 @@ def console_commands(app: CcseoneApp) -> list[Command]:
             (t("console.palette.cluster.delete", name=cluster.name), write,
              partial(actions.delete_cluster, app, cluster)),
         ]
+    out += ns_actions.commands(app)
+    out += app_actions.commands(app)
+    out += template_actions.template_commands(app)
     return out

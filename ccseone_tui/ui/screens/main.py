@@ -63,6 +63,9 @@ class MainScreen(Screen[None]):
             Binding(s.key, f"show('{s.id}')", s.label_key, group=SECTIONS_GROUP, id=f"go.{s.id}")
             for s in SECTIONS
         ),
+        # Namespaces: r repairs there (ctrl+r/F5 refreshes); listed first so it wins on r
+        Binding("r", "console('namespaces', 'repair')", "ns_ui.key.repair",
+                id="namespace.repair"),
         Binding("r", "refresh", "key.refresh", id="refresh"),
         Binding("i", "pick_instance", "key.instance", id="instance"),
         # the Distributed clusters writes: shown only on their section (check_action), and
@@ -74,6 +77,25 @@ class MainScreen(Screen[None]):
         Binding("c", "console('clusters', 'create')", "console.key.create_cluster",
                 id="cluster.create"),
         Binding("d", "console_write('delete')", "console.key.delete", id="console.delete"),
+        # Application center (ui/views/apps.py): shown only on its section, like the above
+        Binding("c", "console('apps', 'publish')", "apps.ui.key.publish", id="app.publish"),
+        Binding("u", "console('apps', 'upgrade')", "apps.ui.key.upgrade", id="app.upgrade"),
+        Binding("b", "console('apps', 'rollback')", "apps.ui.key.rollback", id="app.rollback"),
+        Binding("l", "console('apps', 'logs')", "apps.ui.key.logs", id="app.logs"),
+        Binding("d", "console('apps', 'delete')", "console.key.delete", id="app.delete"),
+        # Template repository (ui/views/templates.py): shown only on its section, like the above
+        Binding("c", "console('templates', 'add')", "tplui.key.add", id="template.add"),
+        Binding("e", "console('templates', 'edit')", "console.key.edit", id="template.edit"),
+        Binding("d", "console('templates', 'delete')", "console.key.delete",
+                id="template.delete"),
+        # Namespaces (ui/views/namespaces.py): shown only on its section, like the above
+        Binding("c", "console('namespaces', 'create')", "ns_ui.key.create",
+                id="namespace.create"),
+        Binding("e", "console('namespaces', 'edit')", "console.key.edit", id="namespace.edit"),
+        Binding("d", "console('namespaces', 'delete')", "console.key.delete",
+                id="namespace.delete"),
+        Binding("ctrl+r,f5", "console('namespaces', 'check_all')", "ns_ui.key.check",
+                key_display="^r", id="namespace.check"),
     ]
 
     def __init__(self) -> None:

@@ -1,0 +1,144 @@
+"""Delete an app (``d``): what goes, per target — the objects found live by the app labels
+(``apps.delete_preview``), production targets marked, a target that does not answer says so —
+then the app's name typed (and the production clusters' names with it), which goes to the
+service as ``confirm=``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.models import Task
+from ccseone_tui.i18n import t
+from ccseone_tui.ui import actions, workers
+from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.screens.app_publish import Loaded
+from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
+from ccseone_tui.ui.widgets.form import FormError
+
+if TYPE_CHECKING:
+    from ccseone_tui.ui.app import CcseoneApp
+
+
+def preview_text(previews: list[Any]) -> Text:
+    out = Text()
+    for i, p in enumerate(previews):
+        if i:
+            out.append("\n")
+        out.append(f"{p.target.cluster}/{p.target.namespace}", style="bold cyan")
+        if p.production:
+            out.append("  PROD", style="bold red")
+        if p.error:
+            out.append(f"\n    {p.error}", style="yellow")
+            continue
+        if not p.objects:
+            out.append("\n    " + t("apps.ui.delete.nothing"), style="dim")
+        for obj in p.objects:
+            out.append(f"\n    • {obj}")
+    return out
+
+
+def expected_text(app: str, previews: list[Any]) -> str:
+    """What to type: the app name, then each production cluster's (comma-separated, the way
+    ``guard.check_confirmed`` reads them)."""
+    production = sorted({p.target.cluster for p in previews if p.production})
+    return ",".join([app, *production])
+
+
+class AppDeleteScreen(ModalScreen[Task | None]):
+    DEFAULT_CSS = """
+    AppDeleteScreen #delete-preview { height: auto; max-height: 20; margin-bottom: 1; }
+    """
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "key.cancel")]
+
+    def __init__(self, name: str) -> None:
+        super().__init__(id="app-delete")
+        localize_bindings(self)
+        self.app_name = name
+        self.previews: list[Any] = []
+        self.busy = False
+
+    @property
+    def shell(self) -> CcseoneApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def instance(self) -> str:
+        current = self.shell.current_instance
+        return current.name if current else ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm-dialog wide-dialog"):
+            yield Static(t("apps.ui.delete.title", name=self.app_name), classes="dialog-title",
+                         markup=False)
+            yield Static(t("apps.ui.delete.body"), classes="confirm-body", markup=False)
+            with VerticalScroll(id="delete-preview"):
+                yield Static(t("apps.ui.loading"), id="delete-objects")
+            yield FormError()
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("console.delete"), variant="error", id="submit", disabled=True)
+                yield Button(t("console.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+        workers.start(self, self._preview(), name=f"load:app-delete:{self.app_name}",
+                      group="load", exclusive=True,
+                      description=t("apps.ui.worker.preview", name=self.app_name))
+
+    async def _preview(self) -> None:
+        previews = await self.shell.services.apps.delete_preview(self.instance, self.app_name)
+        self.post_message(Loaded("preview", previews))
+
+    def on_loaded(self, message: Loaded) -> None:
+        message.stop()
+        self.previews = list(message.value)
+        self.query_one("#delete-objects", Static).update(preview_text(self.previews))
+        self.query_one("#submit", Button).disabled = False
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "submit":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_submit(self) -> None:
+        if self.busy or not actions.writable(self.shell):
+            return
+        self.busy = True
+        self.query_one("#submit", Button).disabled = True
+        workers.start(self, self._delete(), name=f"flow:app-delete:{self.app_name}",
+                      group="flow", description=t("apps.ui.worker.delete", name=self.app_name))
+
+    async def _delete(self) -> None:
+        expected = expected_text(self.app_name, self.previews)
+        typed = await self.app.push_screen_wait(TypedConfirmScreen(
+            t("apps.ui.delete.confirm", name=self.app_name),
+            t("apps.ui.delete.confirm.body", count=len(self.previews)), expected=expected))
+        if typed is None:
+            self._ready()
+            return
+        try:
+            task = await self.shell.services.apps.delete(self.instance, self.app_name,
+                                                         confirm=typed)
+        except CcseoneError as exc:
+            self._ready()
+            self.query_one(FormError).say(str(exc))
+            return
+        self.dismiss(task)
+
+    def _ready(self) -> None:
+        self.busy = False
+        self.query_one("#submit", Button).disabled = False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
