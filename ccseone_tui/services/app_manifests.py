@@ -66,12 +66,31 @@ def group_of(api_version: str) -> str:
     return api_version.rpartition("/")[0]
 
 
+_POD_TEMPLATE_PATHS = {
+    "Deployment": ("spec", "template"), "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"), "ReplicaSet": ("spec", "template"),
+    "Job": ("spec", "template"), "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+
+
+def _label_pod_template(obj: dict[str, Any], labels: dict[str, str]) -> None:
+    path = _POD_TEMPLATE_PATHS.get(str(obj.get("kind")))
+    node: Any = obj
+    for key in path or ():
+        node = node.get(key) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        meta = node.setdefault("metadata", {})
+        meta["labels"] = {**(meta.get("labels") or {}), **labels}
+
+
 def prepare(objects: list[dict[str, Any]], *, app: str, instance: str, namespace: str,
             namespaced: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
     """Copies of ``objects`` with the target namespace filled in where the kind is namespaced
     (an explicit namespace in the template is kept) and the app's name/instance labels set.
-    Labels go on ``metadata.labels`` only: pod template labels are left alone, because
-    changing them would restart every pod on each revision."""
+    They go on ``metadata.labels`` and, for workloads, on the pod template too — that is how
+    the app's pods are found for its logs across clusters; they never change between
+    revisions, so they restart nothing. The revision label stays off pod templates: it
+    would restart every pod on each revision."""
     out = []
     for src in objects:
         obj = copy.deepcopy(src)
@@ -83,6 +102,7 @@ def prepare(objects: list[dict[str, Any]], *, app: str, instance: str, namespace
         if ns:
             head["namespace"] = ns
         obj["metadata"] = {**head, "labels": labels, **meta}
+        _label_pod_template(obj, {LABEL_NAME: app, LABEL_INSTANCE: instance})
         out.append(obj)
     return out
 

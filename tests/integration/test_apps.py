@@ -39,9 +39,11 @@ async def test_publish_to_three_clusters_and_read_back(services: Services,
             managers = {m["manager"] for m in obj["metadata"]["managedFields"]}
             assert "ccseone" in managers
         assert objs["ConfigMap/web-config"]["data"] == {"greeting": "hi"}
-        # the pod template is left alone: a revision label there would restart pods
-        assert LABEL_REVISION not in objs["Deployment/web"]["spec"]["template"]["metadata"][
-            "labels"]
+        # the pod template carries the app's name and instance (how its logs find the pods)
+        # but not the revision: that would restart every pod on each revision
+        pod_labels = objs["Deployment/web"]["spec"]["template"]["metadata"]["labels"]
+        assert LABEL_REVISION not in pod_labels
+        assert pod_labels[LABEL_NAME] == "web" and pod_labels[LABEL_INSTANCE] == "east"
     app = await services.apps.get("east", "web")
     assert (app.status, app.current_revision, app.description) == ("Deployed 3/3", 1,
                                                                    "shop front")

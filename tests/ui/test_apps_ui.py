@@ -67,7 +67,6 @@ spec:
     metadata:
       labels:
         app: {{ .Release.Name }}
-        app.ccseone.io/name: {{ .Release.Name }}  # how the app's logs find its pods
     spec:
       containers:
         - name: web
