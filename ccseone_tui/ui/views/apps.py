@@ -19,7 +19,6 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.domain.apps import DRAFT
-from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import app_actions
 from ccseone_tui.ui import format as fmt
@@ -51,16 +50,8 @@ class AppsView(TableView[Any]):
             return []
         apps = self.shell.services.apps
         rows = await apps.list_rows(instance.name)
-        # the template version of each app's current revision (cache reads, like the rows)
-        self.versions = {}
-        for row in rows:
-            if row.app.current_revision:
-                try:
-                    rev = await apps.revision(instance.name, row.app.name,
-                                              row.app.current_revision)
-                except CcseoneError:  # no such revision recorded: the list still shows it
-                    continue
-                self.versions[row.app.id] = rev.template_version
+        # the template version of each app's current revision comes with the row (cache)
+        self.versions = {row.app.id: row.version for row in rows if row.version}
         return sorted(rows, key=lambda r: r.app.name)
 
     def key_of(self, row: Any) -> str:
