@@ -2,8 +2,8 @@
 
     python scripts/screenshots.py [--out screenshots]
 
-Runs the real app headless (Textual's SVG screenshots) on a 3-cluster sandbox with the demo
-instance, a web Deployment per cluster and an app record whose logs the Logs section tails.
+Runs the real app headless (Textual's SVG screenshots) on a 3-cluster sandbox seeded like
+`ccseone demo`: the demo instance, fleet namespaces, templates and the storefront app.
 Look at the pictures before committing them.
 """
 
@@ -22,24 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from ccseone_tui import i18n  # noqa: E402
 from ccseone_tui.config import Settings  # noqa: E402
-from ccseone_tui.domain.models import App, Template  # noqa: E402
 from ccseone_tui.sandbox import SandboxFleet  # noqa: E402
 from ccseone_tui.services import open_services  # noqa: E402
 from ccseone_tui.ui.app import CcseoneApp  # noqa: E402
 
 SIZE = (150, 42)
-LABEL = "app.ccseone.io/name"
-
-
-def web() -> dict[str, object]:
-    labels = {LABEL: "web", "app": "web"}
-    return {
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": "web", "namespace": "default", "labels": labels},
-        "spec": {"replicas": 3, "selector": {"matchLabels": labels},
-                 "template": {"metadata": {"labels": labels},
-                              "spec": {"containers": [{"name": "app", "image": "nginx"}]}}},
-    }
 
 
 async def press(pilot: object, *names: str) -> None:
@@ -52,41 +39,56 @@ async def press(pilot: object, *names: str) -> None:
 
 
 async def shoot(out: Path, lang: str) -> None:
-    from ccseone_tui.cli.demo import seed_demo
+    from ccseone_tui.cli.demo import seed_demo, seed_workloads
+    from ccseone_tui.ui.screens.diff_screen import DiffScreen
 
     i18n.set_language(lang)
     async with SandboxFleet(clusters=3, nodes=3, log_rate=20.0) as fleet:
+        await seed_workloads(fleet)
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(data_dir=Path(tmp), kubeconfig=str(fleet.kubeconfig_path))
             services = await open_services(settings, user="oncall")
             try:
+                # the same fleet `ccseone demo` shows: namespaces, templates, storefront
                 await seed_demo(services, str(fleet.kubeconfig_path),
-                                [c.name for c in fleet.clusters])
-                inst = await services.instances.get("demo")
-                await services.store.add_template(Template("tpl-web", "web", "yaml"))
-                await services.store.add_app(App("app-web", inst.id, "web", "tpl-web"))
-                members = await services.clusters.list(inst.id)
-                await services.store.set_app_targets("app-web",
-                                                     [(c.id, "default") for c in members])
-                for c in members:
-                    await (await services.clusters.client(c)).apply(web())
+                                [c.name for c in fleet.clusters], fleet.chart_repo_url)
                 await fleet.settle()
                 app = CcseoneApp(services)
                 async with app.run_test(size=SIZE) as pilot:
                     await pilot.pause(1.0)
                     shots = [("clusters", ["2"], 1.5), ("instances", ["1"], 0.5),
-                             ("fleet-pods", ["4"], 2.0), ("tasks", ["7"], 0.5),
+                             ("namespaces", ["3"], 0.5), ("fleet-pods", ["4"], 2.0),
+                             ("apps", ["5"], 0.5), ("templates", ["6"], 0.5),
+                             ("tasks", ["7"], 0.5),
                              # the last source is the app: its pods on every cluster, merged
                              ("logs", ["8", "end", "enter"], 2.5)]
                     for name, keys, wait in shots:
+                        if name == "logs":  # pick the source from the list, not the tail
+                            await press(pilot, "8")
+                            await pilot.pause(0.5)
+                            app.query_one("#log-sources").focus()
+                            keys = keys[1:]
                         await press(pilot, *keys)
                         await pilot.pause(wait)
                         app.save_screenshot(str(out / f"{name}-{lang}.svg"))
-                    await press(pilot, "2")
-                    await pilot.pause(0.5)
-                    await press(pilot, "enter")
-                    await pilot.pause(1.5)
-                    app.save_screenshot(str(out / f"cluster-detail-{lang}.svg"))
+                    details = [("cluster-detail", "2", 1.5), ("namespace-detail", "3", 1.0),
+                               ("app-detail", "5", 2.0), ("template-detail", "6", 1.5)]
+                    for name, section, wait in details:
+                        await press(pilot, section)
+                        await pilot.pause(0.5)
+                        await press(pilot, "enter")
+                        await pilot.pause(wait)
+                        app.save_screenshot(str(out / f"{name}-{lang}.svg"))
+                        await press(pilot, "escape")
+                        await pilot.pause(0.3)
+                    # Compare before upgrading storefront from webapp 1.0.0 to 1.1.0
+                    [plan, *_] = await services.apps.plan("demo", "storefront", version="1.1.0")
+                    app.push_screen(DiffScreen(
+                        f"storefront · {plan.target.cluster}/{plan.target.namespace}",
+                        plan.old, plan.new, old_label="revision 1 · webapp 1.0.0",
+                        new_label="webapp 1.1.0"))
+                    await pilot.pause(1.0)
+                    app.save_screenshot(str(out / f"app-compare-{lang}.svg"))
             finally:
                 await services.close()
 
