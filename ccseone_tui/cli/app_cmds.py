@@ -96,6 +96,9 @@ def add_parser(sub: Any, output: Any) -> None:
     p.add_argument("--target", action="append", default=[], metavar="CLUSTER/NAMESPACE")
     p.add_argument("--unified", action="store_true")
     p.add_argument("--width", type=int, help="columns (default: the terminal's)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="ANSI colours: auto = only on a terminal and without NO_COLOR")
+    output(p)
 
     p = ap.add_parser("history", help="revisions with message, author, time, results")
     p.add_argument("name")
@@ -130,7 +133,7 @@ def add_parser(sub: Any, output: Any) -> None:
 def _set_path(values: dict[str, Any], assignment: str) -> None:
     key, sep, raw = assignment.partition("=")
     if not sep or not key.strip():
-        raise ValidationError("--set", assignment, tr("apps.rule.set"))
+        raise ValidationError("--set", assignment, tr("apps.rule.set"), tr("apps.fix.set"))
     node = values
     parts = key.strip().split(".")
     for part in parts[:-1]:
@@ -152,8 +155,14 @@ def _values(args: argparse.Namespace) -> str | None:
     if args.values == "-":
         text = sys.stdin.read()
     elif args.values:
-        with open(args.values, encoding="utf-8") as fh:
-            text = fh.read()
+        try:
+            with open(args.values, encoding="utf-8") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            raise ValidationError("--values", args.values,
+                                  tr("rule.readable_file", reason=reason),
+                                  tr("fix.readable_file")) from exc
     if not args.set:
         return text
     values = parse_values(text)  # line/column errors name the file's own lines
@@ -166,13 +175,23 @@ async def _targets(args: argparse.Namespace, s: Services) -> list[AppTarget]:
     targets = [AppTarget.parse(t) for t in args.target]
     if getattr(args, "clusters_selector", None):
         if not args.namespace:
-            raise ValidationError("--namespace", None,
-                                  tr("apps.rule.required_with", flag="--clusters-selector"))
+            raise ValidationError("--namespace", "",
+                                  tr("apps.rule.required_with", flag="--clusters-selector"),
+                                  tr("apps.fix.namespace"))
         inst = await s.instances.get(args.instance)
         terms = parse_selector(args.clusters_selector)
         targets += [AppTarget(c.name, args.namespace) for c in await s.clusters.list(inst.id)
                     if selector_matches(terms, c.labels)]
     return targets
+
+
+def _check_batch_flags(args: argparse.Namespace) -> None:
+    """``--mode batch`` needs ``--batch-size``; a size given (even 0) is checked by the
+    service, whose rule is "1 or more"."""
+    if args.mode == "batch" and args.batch_size is None:
+        raise ValidationError("--batch-size", "", tr("apps.rule.required_with",
+                                                     flag="--mode batch"),
+                              tr("apps.fix.batch_size"))
 
 
 def _task_out(args: argparse.Namespace, task: Task) -> int:
@@ -224,15 +243,12 @@ async def _publish(args: argparse.Namespace, s: Services) -> int:
             task = await s.apps.publish_draft(args.instance, args.name, confirm=args.confirm,
                                               force_conflicts=args.force_conflicts)
         except DryRunFailed as exc:
-            _dry_run_out(args, exc.errors)
-            print(f"ccseone: {exc}", file=sys.stderr)
-            return 1
+            return _dry_run_failed(args, exc)
         return _task_out(args, task)
     if not args.template:
-        raise ValidationError("--template", None, tr("apps.rule.template_required"))
-    if args.mode == "batch" and not args.batch_size:
-        raise ValidationError("--batch-size", None,
-                              tr("apps.rule.required_with", flag="--mode batch"))
+        raise ValidationError("--template", "", tr("apps.rule.template_required"),
+                              tr("apps.fix.template"))
+    _check_batch_flags(args)
     req = PublishRequest(name=args.name, template=args.template, version=args.version,
                          values_yaml=_values(args) or "", description=args.description,
                          targets=await _targets(args, s), mode=args.mode,
@@ -281,9 +297,7 @@ async def _show(args: argparse.Namespace, s: Services) -> int:
 
 
 async def _upgrade(args: argparse.Namespace, s: Services) -> int:
-    if args.mode == "batch" and not args.batch_size:
-        raise ValidationError("--batch-size", None,
-                              tr("apps.rule.required_with", flag="--mode batch"))
+    _check_batch_flags(args)
     targets = await _targets(args, s)
     try:
         task = await s.apps.upgrade(args.instance, args.name, version=args.version,
@@ -305,8 +319,14 @@ async def _diff(args: argparse.Namespace, s: Services) -> int:
                               values_yaml=_values(args), revision=args.revision,
                               targets=targets)
     width = args.width or shutil.get_terminal_size((160, 40)).columns
+    color = _use_color(args.color)
     failed = False
+    structured: list[dict[str, Any]] = []
     for plan in plans:
+        if args.output != "table":
+            structured.append(_diff_record(plan))
+            failed = failed or bool(plan.error)
+            continue
         print(f"=== {plan.target.key}")
         if plan.error:
             print(f"ccseone: {plan.error}", file=sys.stderr)
@@ -314,11 +334,38 @@ async def _diff(args: argparse.Namespace, s: Services) -> int:
             continue
         diff = diff_manifests(plan.old, plan.new)
         print(summary(diff))
-        text = (unified_text(diff, old_label="deployed", new_label="new") if args.unified
-                else side_by_side(diff, width, old_label="deployed", new_label="new"))
+        text = (unified_text(diff, color=color, old_label="deployed", new_label="new")
+                if args.unified else
+                side_by_side(diff, width, color=color, old_label="deployed", new_label="new"))
         if text:
             print(text, end="")
+    if args.output != "table":
+        emit(structured, args.output)
     return 1 if failed else 0
+
+
+def _use_color(choice: str) -> bool:
+    """Colour on a terminal only (never in a pipe or a file), and never with NO_COLOR set."""
+    import os
+
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _diff_record(plan: Any) -> dict[str, Any]:
+    """One target of ``apps diff -o json|yaml``: counts, objects that differ, unified text."""
+    from ccseone_tui.cli.diff_out import unified_text
+    from ccseone_tui.templates.diff import diff_manifests
+
+    if plan.error:
+        return {"target": plan.target.key, "error": str(plan.error)}
+    diff = diff_manifests(plan.old, plan.new)
+    st = diff.stats
+    return {"target": plan.target.key, "error": None, "identical": diff.identical,
+            "lines": {"added": st.added, "removed": st.removed, "changed": st.changed},
+            "objects": [{"key": r.key, "status": r.status} for r in diff.resources],
+            "unified": unified_text(diff, old_label="deployed", new_label="new")}
 
 
 async def _history(args: argparse.Namespace, s: Services) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 from ccseone_tui.cli.output import emit
 from ccseone_tui.domain.errors import ValidationError
 from ccseone_tui.domain.models import FleetNamespace, Task, TaskStatus
-from ccseone_tui.domain.validation import parse_labels
+from ccseone_tui.domain.validation import check_labels, parse_labels
 from ccseone_tui.i18n import t
 from ccseone_tui.services import Services
 
@@ -123,8 +123,10 @@ def _labels(args: argparse.Namespace) -> dict[str, str] | None:
     for item in args.label:
         key, sep, value = item.partition("=")
         if not sep:
-            raise ValidationError("label", item, t("rule.label_pair"))
-        labels.update(parse_labels(f"{key.strip()}={value.strip()}", "labels"))
+            raise ValidationError("label", item, t("rule.label_pair"), t("fix.label_pair"))
+        # one KEY=VALUE: a space is part of the key or value (and refused there), not a
+        # separator as in --labels
+        labels.update(check_labels({key.strip(): value.strip()}, "labels"))
     return labels
 
 
@@ -136,7 +138,12 @@ def _limit(value: str | None, remove: bool) -> str | EllipsisType | None:
 
 
 def _selector(text: str | None) -> dict[str, str] | None:
-    return None if text is None else parse_labels(text, "selector")
+    if text is None:
+        return None
+    if "!=" in text:  # a cluster-selector habit: say it is unsupported, not "bad key env!"
+        raise ValidationError("selector", text, t("ns.rule.selector_equality"),
+                              t("ns.fix.selector_equality"))
+    return parse_labels(text, "selector")
 
 
 def _task_out(args: argparse.Namespace, task: Task) -> int:
@@ -161,8 +168,9 @@ async def list_(args: argparse.Namespace, s: Services) -> int:
     from ccseone_tui.cli.commands import when
 
     rows = []
+    records: dict[str, FleetNamespace] = {}
     for st in await s.namespaces.list_status(args.instance):
-        ns = st.namespace
+        ns = records[st.namespace.name] = st.namespace
         rows.append({"name": ns.name, "priority": ns.priority, "labels": _pairs(ns.labels),
                      "selector": _pairs(ns.selector) or "all", "quota": _quota(ns),
                      "synced": st.summary, "created": when(ns.created_at),
@@ -172,6 +180,10 @@ async def list_(args: argparse.Namespace, s: Services) -> int:
         needle = args.filter.lower()
         rows = [r for r in rows if needle in " ".join(
             [r["name"], r["labels"], r["selector"], *r["states"].values()]).lower()]
+    if args.output != "table":  # scripts get maps, as from `ns show -o json`
+        for r in rows:
+            r["labels"] = records[r["name"]].labels
+            r["selector"] = records[r["name"]].selector
     emit(rows, args.output, LIST_COLUMNS)
     return 0
 
@@ -214,6 +226,10 @@ async def create(args: argparse.Namespace, s: Services) -> int:
 
 async def edit(args: argparse.Namespace, s: Services) -> int:
     selector = _selector(args.selector)
+    if selector and not await s.namespaces.matching_clusters(args.instance, selector):
+        # allowed, as on create: clusters that match later receive it
+        print("warning: " + t("ns.warn.selector_none", selector=_pairs(selector),
+                              instance=args.instance), file=sys.stderr)
     if selector is not None and args.output == "table":
         leaving = await s.namespaces.leaving_clusters(args.instance, args.name, selector)
         if leaving:

@@ -57,11 +57,27 @@ def emit(
     if fmt == "json":
         out.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
     elif fmt == "yaml":
-        import yaml
-
-        out.write(yaml.safe_dump(value, allow_unicode=True, sort_keys=False))
+        out.write(to_yaml(value))
     else:
         rows = value if isinstance(value, list) else [value]
         if columns is None:
             columns = [(k, k.upper()) for k in (rows[0] if rows else {})]
         out.write(format_table(rows, columns) + "\n")
+
+
+def to_yaml(value: Any) -> str:
+    """YAML with multi-line strings (values files, manifests, diffs) as ``|`` blocks, so they
+    read as they were written instead of one escaped line."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+        # a block needs no trailing spaces on any line; otherwise keep PyYAML's quoting
+        block = "\n" in data and not any(line != line.rstrip() for line in data.splitlines())
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data,
+                                       style="|" if block else None)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(value, Dumper=Dumper, allow_unicode=True, sort_keys=False)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ccseone_tui.cli.output import emit
 from ccseone_tui.domain.errors import ValidationError
+from ccseone_tui.i18n import t as tr
 from ccseone_tui.services import Services
 
 LIST_COLUMNS = [("name", "NAME"), ("source", "SOURCE"), ("path", "PATH"),
@@ -74,12 +75,14 @@ def add_parser(sub: Any, output: Any) -> None:
     p.add_argument("name")
     p.add_argument("--force", action="store_true",
                    help="accepted for symmetry; apps using it still block the delete")
+    output(p)
     p = tp.add_parser("render", help="print the rendered manifests (multi-document YAML)")
     p.add_argument("name")
     p.add_argument("--version")
     p.add_argument("--values", metavar="FILE", help="values overrides (YAML; '-': stdin)")
     p.add_argument("--release", default="preview")
     p.add_argument("-n", "--namespace", default="default")
+    output(p)  # table / yaml: the multi-document manifests; json: objects with their source
 
 
 def _read(path: str, field: str) -> str:
@@ -87,8 +90,10 @@ def _read(path: str, field: str) -> str:
         return sys.stdin.read()
     try:
         return Path(path).expanduser().read_text()
-    except OSError as exc:
-        raise ValidationError(field, path, f"a readable file ({exc.strerror})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ValidationError(field, path, tr("rule.readable_file", reason=reason),
+                              tr("fix.readable_file")) from exc
 
 
 def _auth(args: argparse.Namespace) -> dict[str, Any]:
@@ -180,7 +185,10 @@ async def run(args: argparse.Namespace, s: Services) -> int:
         emit(await _one_row(s, args.name), args.output, LIST_COLUMNS)
     elif args.action == "delete":
         await tpl.delete(args.name, force=args.force)
-        print(f"deleted template {args.name}")
+        if args.output == "table":
+            print(f"deleted template {args.name}")
+        else:
+            emit({"deleted": args.name}, args.output)
     elif args.action == "render":
         return await _render(args, s)
     return 0
@@ -193,5 +201,8 @@ async def _render(args: argparse.Namespace, s: Services) -> int:
     values = parse_values(_read(args.values, "values")) if args.values else {}
     objects = await s.templates.render(t, args.version, values, release=args.release,
                                        namespace=args.namespace)
-    sys.stdout.write(to_yaml(objects))
+    if args.output == "json":
+        emit([{"source": o.source, "key": o.key, "object": o.obj} for o in objects], "json")
+    else:
+        sys.stdout.write(to_yaml(objects))
     return 0

@@ -41,7 +41,7 @@ class AppTarget:
 
         cluster, sep, namespace = text.strip().partition("/")
         if not sep or not cluster or not namespace or "/" in namespace:
-            raise ValidationError("target", text, t("apps.rule.target"))
+            raise ValidationError("target", text, t("apps.rule.target"), t("apps.fix.target"))
         return cls(cluster, namespace)
 
 

@@ -68,6 +68,13 @@ class ConfirmationMismatch(CcseoneError):
     fix_key = "error.confirmation_mismatch.fix"
 
 
+class ConfirmationRequired(ConfirmationMismatch):
+    """Nothing was typed for a production cluster: say what to type, and how on the CLI."""
+
+    key = "error.confirmation_required"
+    fix_key = "error.confirmation_required.fix"
+
+
 class NotFound(CcseoneError):
     key = "error.not_found"
 

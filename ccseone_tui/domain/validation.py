@@ -56,12 +56,23 @@ def check_resource_name(name: str, field: str = "name", max_len: int = 63) -> st
     return name
 
 
+def suggest_name(text: str, max_len: int = 63) -> str:
+    """The nearest DNS-1123 label to ``text`` (``Shop_1`` → ``shop-1``), for a fix hint."""
+    name = re.sub(r"[^a-z0-9-]+", "-", text.strip().lower()).strip("-")
+    return name[:max_len].rstrip("-") or "my-name"
+
+
+def name_fix(text: str, max_len: int = 63) -> str:
+    """The fix of a name that is not a DNS-1123 label: a compliant name to use instead."""
+    return t("fix.dns1123_label", suggestion=suggest_name(text, max_len))
+
+
 def check_namespace_name(name: str, field: str = "name") -> str:
     if not is_compliant_name(name, 63):
-        raise ValidationError(field, name, t("rule.dns1123_label"))
+        raise ValidationError(field, name, t("rule.dns1123_label"), name_fix(name))
     if name in RESERVED_NAMESPACES:
         raise ValidationError(field, name, t("rule.reserved_namespace", names=", ".join(
-            sorted(RESERVED_NAMESPACES))))
+            sorted(RESERVED_NAMESPACES))), t("fix.reserved_namespace", name=name))
     return name
 
 
@@ -79,9 +90,11 @@ def is_label_value(value: str) -> bool:
 def check_labels(labels: dict[str, str], field: str = "labels") -> dict[str, str]:
     for key, value in labels.items():
         if not is_label_key(key):
-            raise ValidationError(f"{field}[{key}]", key, t("rule.label_key"))
+            raise ValidationError(f"{field}[{key}]", key, t("rule.label_key"),
+                                  t("fix.label_key"))
         if not is_label_value(value):
-            raise ValidationError(f"{field}[{key}]", value, t("rule.label_value"))
+            raise ValidationError(f"{field}[{key}]", value, t("rule.label_value"),
+                                  t("fix.label_value"))
     return labels
 
 
@@ -93,7 +106,7 @@ def parse_labels(text: str, field: str = "labels") -> dict[str, str]:
             continue
         key, sep, value = part.partition("=")
         if not sep:
-            raise ValidationError(field, part, t("rule.label_pair"))
+            raise ValidationError(field, part, t("rule.label_pair"), t("fix.label_pair"))
         labels[key.strip()] = value.strip()
     return check_labels(labels, field)
 
@@ -119,9 +132,14 @@ def check_quantity(text: str, field: str) -> str:
     """A positive Kubernetes quantity (``500m``, ``2``, ``4Gi``); ``4GB``, ``-1``, ``0`` fail."""
     value = parse_quantity(text)
     if value is None:
-        raise ValidationError(field, text, t("rule.quantity"))
+        # "4GB" / "512MB": the user meant the binary unit; say which one to write
+        m = re.match(r"^\s*([0-9.]+)\s*([KMGTPE])i?B\s*$", text, re.IGNORECASE)
+        fix = (t("fix.quantity_unit", suggestion=f"{m.group(1)}{m.group(2).upper()}i")
+               if m else t("fix.quantity"))
+        raise ValidationError(field, text, t("rule.quantity"), fix)
     if value <= 0:
-        raise ValidationError(field, text, t("rule.quantity_positive"))
+        raise ValidationError(field, text, t("rule.quantity_positive"),
+                              t("fix.quantity_positive"))
     return text.strip()
 
 
@@ -129,9 +147,9 @@ def check_priority(value: str | int, field: str = "priority") -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise ValidationError(field, value, t("rule.priority")) from None
+        raise ValidationError(field, value, t("rule.priority"), t("fix.priority")) from None
     if not 0 <= number <= 9999:
-        raise ValidationError(field, value, t("rule.priority"))
+        raise ValidationError(field, value, t("rule.priority"), t("fix.priority"))
     return number
 
 

@@ -15,7 +15,11 @@ from ccseone_tui.domain.apps import (
 )
 from ccseone_tui.domain.errors import ValidationError
 from ccseone_tui.domain.models import MemberCluster, Template
-from ccseone_tui.domain.validation import check_resource_name, is_compliant_name
+from ccseone_tui.domain.validation import (
+    check_resource_name,
+    is_compliant_name,
+    suggest_name,
+)
 from ccseone_tui.i18n import t
 from ccseone_tui.templates.render import parse_values
 
@@ -62,15 +66,18 @@ def check_targets(name: str, instance: str, targets: list[AppTarget],
                                        instance=instance,
                                        available=", ".join(sorted(clusters)) or "-")
         if not is_compliant_name(target.namespace):
-            raise ValidationError("target", target.key, t("rule.dns1123_label"))
+            raise ValidationError("target", target.key, t("rule.dns1123_label"),
+                                  t("fix.dns1123_label", suggestion=f"{target.cluster}/"
+                                    f"{suggest_name(target.namespace)}"))
     return unique
 
 
 def check_mode(mode: str, batch_size: int | None) -> None:
     if mode not in ("full", "batch"):
-        raise ValidationError("mode", mode, t("apps.rule.mode"))
+        raise ValidationError("mode", mode, t("apps.rule.mode"), t("apps.fix.mode"))
     if mode == "batch" and (batch_size is None or int(batch_size) < 1):
-        raise ValidationError("batch_size", batch_size, t("apps.rule.batch_size"))
+        raise ValidationError("batch_size", batch_size, t("apps.rule.batch_size"),
+                              t("apps.fix.batch_size"))
 
 
 async def check_request(req: PublishRequest, instance: str, clusters: dict[str, MemberCluster],

@@ -483,7 +483,8 @@ class AppsService:
                 and not fresh.status.startswith("Delete failed")):
             fresh.status = result.summary
             await self._store.update_app(fresh)
-            result.app = fresh
+        if fresh is not None:  # not the record read before the targets: a rollout may
+            result.app = fresh  # have ended meanwhile ("Deploying" would stay on screen)
         return result
 
     async def plan(self, instance: str, name: str, *, version: str | None = None,

@@ -312,9 +312,12 @@ class ClustersService:
     # ---- delete (§3.1.3.6) -------------------------------------------------------------------
 
     async def deployed_apps(self, cluster: MemberCluster) -> list[str]:
-        """Names of the apps with a target on this cluster."""
+        """Names of the published apps with a target on this cluster (a draft, revision 0,
+        has put nothing there: it just loses that target with the cluster)."""
         names = []
         for app in await self._store.list_apps(cluster.instance_id):
+            if app.current_revision == 0:
+                continue
             if any(cid == cluster.id for cid, _ in await self._store.app_targets(app.id)):
                 names.append(app.name)
         return names

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from ccseone_tui.domain.errors import (
     ConfirmationMismatch,
+    ConfirmationRequired,
     DeletionProtected,
     ReadOnlyMode,
     ValidationError,
@@ -36,7 +37,7 @@ def parse_selector(text: str) -> list[tuple[str, str, str]]:
             terms.append((part, "exists", ""))
     for key, _, _ in terms:
         if not key:
-            raise ValidationError("selector", text, t("rule.label_pair"))
+            raise ValidationError("selector", text, t("rule.label_pair"), t("fix.label_pair"))
     return terms
 
 
@@ -73,9 +74,13 @@ class Guard:
         separated by commas (the dialog asks for each).
         """
         typed = {c.strip() for c in (confirm or "").split(",") if c.strip()}
-        for cluster in clusters:
-            if self.is_production(cluster) and cluster.name not in typed:
-                raise ConfirmationMismatch(typed=confirm or "", expected=cluster.name)
+        missing = sorted({c.name for c in clusters
+                          if self.is_production(c) and c.name not in typed})
+        if not missing:
+            return
+        if not typed:  # nothing typed at all: name every cluster to type, not just the first
+            raise ConfirmationRequired(typed="", expected=",".join(missing))
+        raise ConfirmationMismatch(typed=confirm or "", expected=missing[0])
 
     @staticmethod
     def check_not_protected(kind: str, name: str, protected: bool) -> None:

@@ -25,6 +25,7 @@ from ccseone_tui.domain.template_errors import (
     GitRefNotFound,
     GitRemoteUnreachable,
 )
+from ccseone_tui.i18n import t
 from ccseone_tui.templates.cache import key_of, private_dir, publish_dir
 from ccseone_tui.templates.semver import newest_first
 
@@ -193,7 +194,8 @@ class GitMirror:
                 try:
                     _, sha = tree[part.encode()]
                 except KeyError:
-                    raise GitPathNotFound(self.url, commit, path) from None
+                    raise GitPathNotFound(self.url, commit, path,
+                                          t("template.detail.no_such_dir")) from None
                 tree = repo.object_store[sha]
                 if not isinstance(tree, Tree):
                     raise GitPathNotFound(self.url, commit, path, "(a file, not a directory)")

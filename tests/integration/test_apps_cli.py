@@ -201,3 +201,71 @@ async def test_draft_then_publish_from_draft(
     assert code == 0, err
     objs = await app_objects_of_app(tmp_path, a, "later")
     assert objs["ConfigMap/later-config"]["data"] == {"greeting": "drafted"}
+
+
+async def test_diff_output_formats_colour_and_batch_flags(
+        cli_fleet: SandboxFleet, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA pass: `apps diff -o json|yaml` gives per-target counts, objects and unified text;
+    colour only when asked or on a terminal (never in a pipe); `--batch-size 0` is refused
+    as 0 (not as missing) and leaves no app behind; a failed --from-draft names the targets
+    once (rows on stdout, one summary line on stderr)."""
+    await prepare(tmp_path, capsys, cli_fleet)
+    a, b = (c.name for c in cli_fleet.clusters)
+    code, _, err = await run(tmp_path, capsys, "apps", "publish", "web", "--instance", "east",
+                             "--template", "web", "--target", f"{a}/shop", "--target",
+                             f"{b}/shop")
+    assert code == 0, err
+
+    diff = ("apps", "diff", "web", "--instance", "east", "--set", "greeting=changed")
+    code, out, _ = await run(tmp_path, capsys, *diff, "-o", "json")
+    assert code == 0
+    records = {r["target"]: r for r in json.loads(out)}
+    assert set(records) == {f"{a}/shop", f"{b}/shop"}
+    rec = records[f"{a}/shop"]
+    assert rec["error"] is None and rec["identical"] is False
+    assert rec["lines"]["changed"] >= 1
+    assert {"key": "ConfigMap/shop/web-config", "status": "changed"} in rec["objects"]
+    assert "+  greeting: changed" in rec["unified"] and "\x1b[" not in rec["unified"]
+    code, out, _ = await run(tmp_path, capsys, *diff, "-o", "yaml")
+    assert code == 0 and "unified:" in out and "ConfigMap/shop/web-config" in out
+
+    code, out, _ = await run(tmp_path, capsys, *diff, "--width", "100")
+    assert code == 0 and "│" in out and "\x1b[" not in out  # captured = not a terminal
+    code, out, _ = await run(tmp_path, capsys, *diff, "--width", "100", "--color", "always")
+    assert code == 0 and "\x1b[" in out
+    code, out, _ = await run(tmp_path, capsys, *diff, "--unified", "--color", "always")
+    assert code == 0 and "\x1b[32m+  greeting: changed" in out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    code, out, _ = await run(tmp_path, capsys, *diff, "--unified")
+    assert code == 0 and "\x1b[" in out  # a terminal: coloured by default
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, _ = await run(tmp_path, capsys, *diff, "--unified")
+    assert code == 0 and "\x1b[" not in out
+
+    publish = ("apps", "publish", "web2", "--instance", "east", "--template", "web",
+               "--target", f"{a}/shop", "--mode", "batch")
+    code, _, err = await run(tmp_path, capsys, *publish, "--batch-size", "0")
+    assert code == 1 and "batch_size: 0 is not valid" in err and "--batch-size 2" in err
+    code, _, err = await run(tmp_path, capsys, *publish)
+    assert code == 1 and "--batch-size" in err and "required with --mode batch" in err
+    code, out, _ = await run(tmp_path, capsys, "apps", "list", "--instance", "east", "-o",
+                             "json")
+    assert [r["name"] for r in json.loads(out)] == ["web"]
+
+    code, _, _ = await run(tmp_path, capsys, "apps", "publish", "later", "--instance", "east",
+                           "--template", "web", "--target", f"{a}/missing")
+    assert code == 1
+    code, out, err = await run(tmp_path, capsys, "apps", "publish", "later", "--instance",
+                               "east", "--from-draft")
+    assert code == 1 and "ccseone ns create missing" in out
+    assert "ccseone ns create missing" not in err and "failed on 1 of 1" in err
+
+    code, _, err = await run(tmp_path, capsys, "apps", "publish", "other", "--instance",
+                             "east", "--template", "web", "--values",
+                             str(tmp_path / "nope.yaml"), "--target", f"{a}/shop")
+    assert code == 1 and "--values:" in err and "No such file" in err and "Traceback" not in err
+    code, _, err = await run(tmp_path, capsys, "apps", "diff", "web", "--instance", "east",
+                             "--values", str(tmp_path))
+    assert code == 1 and "a readable file" in err

@@ -105,11 +105,15 @@ async def test_delete_registered_cluster_cleans_the_member(services: Services,
     creds = Path(cluster.kubeconfig or "")
     await s.store.add_template(Template(id="tpl-1", name="web", kind="yaml"))
     await s.store.add_app(App(id="app-1", instance_id=cluster.instance_id, name="shop",
-                              template_id="tpl-1"))
+                              template_id="tpl-1", current_revision=1, status="Deployed 1/1"))
     await s.store.set_app_targets("app-1", [(cluster.id, "web")])
+    await s.store.add_app(App(id="app-2", instance_id=cluster.instance_id, name="later",
+                              template_id="tpl-1"))  # a draft: nothing deployed, no refusal
+    await s.store.set_app_targets("app-2", [(cluster.id, "web")])
     with pytest.raises(E.AppsStillDeployed) as refused:
         await s.clusters.delete("member-1")
     assert "shop" in str(refused.value) and "--force" in str(refused.value)
+    assert "later" not in str(refused.value)
     assert exists(creds)  # nothing was touched
 
     result = await s.clusters.delete("member-1", force=True)

@@ -14,6 +14,7 @@ import yaml
 
 from ccseone_tui.cli import main
 from ccseone_tui.cli.parser import build_parser
+from ccseone_tui.domain.errors import ResourceNotFound
 from ccseone_tui.kube import ClusterClient, ClusterRef
 from ccseone_tui.sandbox import SandboxFleet
 
@@ -157,7 +158,8 @@ async def test_ns_commands_end_to_end(cli_fleet: SandboxFleet, tmp_path: Path,
     assert f"--confirm {names[0]}" in err
     code, _, err = await run(tmp_path, capsys, "ns", "delete", "web", "--instance", "east",
                              "--yes")
-    assert code == 1 and "does not match" in err
+    assert code == 1 and f"production cluster(s) {names[0]}" in err
+    assert f"--confirm {names[0]}" in err
     code, out, _ = await run(tmp_path, capsys, "ns", "delete", "web", "--instance", "east",
                              "--yes", "--confirm", names[0])
     assert code == 0
@@ -193,3 +195,56 @@ async def test_delete_needs_yes_when_a_cluster_cannot_say(cli_fleet: SandboxFlee
                              "--cached", "-o", "json")
     assert {c["cluster"]: c["state"] for c in json.loads(out)["clusters"]} == {
         names[0]: "Terminating", names[1]: "Unreachable", names[2]: "Terminating"}
+
+
+async def test_ns_cli_bad_input_fixes_and_json_maps(
+        cli_fleet: SandboxFleet, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """QA pass: a --label value with a space is named as the bad value (not split at the
+    space); every refusal's fix says what to write; `ns list -o json` gives label maps like
+    `ns show -o json`; nothing is written by a refused create."""
+    names = [c.name for c in cli_fleet.clusters]
+    assert (await run(tmp_path, capsys, "instances", "create", "east", "--region",
+                      "cn-east-1"))[0] == 0
+    assert (await run(tmp_path, capsys, "clusters", "associate", "--instance", "east",
+                      *names, "--no-deletion-protection"))[0] == 0
+
+    code, _, err = await run(tmp_path, capsys, "ns", "create", "x", "--instance", "east",
+                             "--label", "team=shop floor")
+    assert code == 1 and "labels[team]: 'shop floor' is not valid" in err
+    code, _, err = await run(tmp_path, capsys, "ns", "create", "x", "--instance", "east",
+                             "--label", "my team=shop")
+    assert code == 1 and "labels[my team]: 'my team' is not valid" in err
+    code, _, err = await run(tmp_path, capsys, "ns", "create", "x", "--instance", "east",
+                             "--memory", "4GB")
+    assert code == 1 and "Fix: Kubernetes has no 'B' unit: write 4Gi" in err
+    code, _, err = await run(tmp_path, capsys, "ns", "create", "Shop_1", "--instance", "east")
+    assert code == 1 and "e.g. 'shop-1'" in err
+    code, _, err = await run(tmp_path, capsys, "ns", "create", "x", "--instance", "east",
+                             "--priority", "1.5")
+    assert code == 1 and "priority: '1.5'" in err and "e.g. 100" in err
+    code, out, _ = await run(tmp_path, capsys, "ns", "list", "--instance", "east", "-o",
+                             "json")
+    assert json.loads(out) == []
+    client = await direct(cli_fleet, 0)
+    try:
+        with pytest.raises(ResourceNotFound):
+            await client.get("v1", "Namespace", "x")
+    finally:
+        await client.close()
+
+    code, _, err = await run(tmp_path, capsys, "ns", "create", "shop", "--instance", "east",
+                             "--label", "team=shop", "--selector", "ccseone.io/source=kubeconfig")
+    assert code == 0, err
+    code, out, _ = await run(tmp_path, capsys, "ns", "list", "--instance", "east", "-o",
+                             "json")
+    [row] = json.loads(out)
+    assert row["labels"] == {"team": "shop"}
+    assert row["selector"] == {"ccseone.io/source": "kubeconfig"}
+    code, out, _ = await run(tmp_path, capsys, "ns", "list", "--instance", "east")
+    assert "team=shop" in out and "ccseone.io/source=kubeconfig" in out  # the table keeps k=v
+    code, _, err = await run(tmp_path, capsys, "ns", "edit", "shop", "--instance", "east",
+                             "--selector", "zone=mars")
+    assert code == 0 and "warning:" in err and "zone=mars matches no cluster" in err
+    code, _, err = await run(tmp_path, capsys, "ns", "create", "x", "--instance", "east",
+                             "--selector", "env!=prod")
+    assert code == 1 and "selector: 'env!=prod' is not valid" in err and "no !=" in err

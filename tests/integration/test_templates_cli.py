@@ -84,6 +84,15 @@ async def test_add_list_show_versions_render_edit_delete(
                                          "Deployment"]
     assert docs[-1]["spec"]["replicas"] == 9 and docs[-1]["metadata"]["name"] == "shop"
     assert "# Source: webapp/templates/deployment.yaml" in out
+    code, out, _ = await run(tmp_path, capsys, "templates", "render", "web", "--release",
+                             "shop", "-n", "shop", "-o", "json")
+    objects = json.loads(out)
+    assert code == 0 and {"Deployment//shop", "Service//shop"} <= {
+        o["key"] for o in objects}
+    assert all(o["source"].startswith("webapp/templates/") for o in objects)
+    code, out2, _ = await run(tmp_path, capsys, "templates", "render", "web", "--release",
+                              "shop", "-n", "shop", "-o", "yaml")
+    assert code == 0 and "# Source: webapp/templates/deployment.yaml" in out2
 
     code, out, _ = await run(tmp_path, capsys, "templates", "edit", "web", "--description",
                              "renamed", "-o", "json")
@@ -95,6 +104,10 @@ async def test_add_list_show_versions_render_edit_delete(
     assert code == 0 and "deleted template cm" in out
     code, out, _ = await run(tmp_path, capsys, "templates", "list", "-o", "json")
     assert [r["name"] for r in json.loads(out)] == ["local", "web"]
+    code, out, _ = await run(tmp_path, capsys, "templates", "delete", "local", "-o", "json")
+    assert code == 0 and json.loads(out) == {"deleted": "local"}
+    code, out, _ = await run(tmp_path, capsys, "templates", "delete", "web", "-o", "yaml")
+    assert code == 0 and yaml.safe_load(out) == {"deleted": "web"}
 
 
 async def test_bad_input_exits_1_with_the_rule(
@@ -117,6 +130,12 @@ async def test_bad_input_exits_1_with_the_rule(
     code, _, err = await run(tmp_path, capsys, "templates", "render", "web", "--version",
                              "3.0.0")
     assert code == 1 and "no version 3.0.0" in err and "1.1.0, 1.0.0" in err
+    code, _, err = await run(tmp_path, capsys, "templates", "render", "web", "--values",
+                             str(tmp_path / "nope.yaml"))
+    assert code == 1 and "values:" in err and "No such file" in err and "check the path" in err
+    code, _, err = await run(tmp_path, capsys, "templates", "add", "cm", "--yaml",
+                             str(tmp_path))
+    assert code == 1 and "manifests:" in err and "a readable file" in err
     code, _, err = await run(tmp_path, capsys, "templates", "versions", "ghost")
     assert code == 1 and "ghost" in err
     code, _, err = await run(tmp_path, capsys, "--lang", "zh_CN", "templates", "add", "web",

@@ -174,6 +174,7 @@ async def test_ref_and_path_not_found(svc: Services, origin: tuple[Path, str, st
         await svc.templates.add("w", "git", {"url": str(root), "ref": "master",
                                              "path": "charts/nginx"})
     assert "charts/nginx" in str(path.value)
+    assert "no such directory" in str(path.value) and "  " not in str(path.value)
     with pytest.raises(GitPathNotFound):
         await svc.templates.add("w", "git", {"url": str(root), "ref": "master",
                                              "path": "charts/worker/templates/x"})

@@ -244,6 +244,9 @@ async def test_publish_upgrade_compare_rollback_delete(
         await settle(pilot)
         await until(pilot, lambda: len(history.rows) == 3, "three revisions")
         assert (await services.apps.get("east", "web")).current_revision == 3
+        # the title ends on the rollout's final word, not the "Deploying" of its start
+        await until(pilot, lambda: detail.record is not None and detail.record.current_revision
+                    == 3 and detail.record.status == "Deployed 3/3", "the title's status")
 
         # ---- delete: d, the objects per target, the name (and the PROD cluster's) typed ----
         await pilot.press("d")
@@ -254,6 +257,9 @@ async def test_publish_upgrade_compare_rollback_delete(
         await click(pilot, "#submit")
         typed = await on_screen(pilot, TypedConfirmScreen)
         assert typed.expected == f"web,{PROD}"
+        # what to type is explained as the app's name and the production cluster's
+        prompt = plain(typed.query_one(".prod-warning", Static))
+        assert prompt.startswith(f"Type web,{PROD} to confirm") and "app's name" in prompt
         typed.query_one(Input).value = "web"  # the app name alone is not enough
         await pilot.pause()
         assert typed.query_one("#typed-yes", Button).disabled
@@ -263,6 +269,39 @@ async def test_publish_upgrade_compare_rollback_delete(
         await settle(pilot)
         await until(pilot, lambda: app.screen is app.main and not view.rows, "app gone")
         assert await services.apps.list_rows("east") == []
+
+
+async def test_detail_tabs_hand_the_keys_to_their_table(
+        live: tuple[Services, SandboxFleet]) -> None:
+    """1-4 switch tabs and the tab's table (or log) takes the focus, so the arrows pick a
+    revision at once and b rolls back to it (the tab bar kept the focus before: the arrows
+    did nothing and b always named the current revision)."""
+    from ccseone_tui.domain.apps import PublishRequest
+    from ccseone_tui.ui.widgets.log_lines import LogLines
+
+    services, _ = live
+    await services.apps.publish("east", PublishRequest(
+        name="web", template="web", version=None, targets=[AppTarget("sandbox-2", "default")]))
+    await services.apps.upgrade("east", "web", values_yaml="greeting: x\nreplicas: 1\n")
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("enter")
+        detail = await on_screen(pilot, AppDetailScreen)
+        await settle(pilot)
+        assert app.focused is detail.query_one("#app-targets")
+        for key, focused in (("2", "#app-history"), ("3", LogLines), ("4", "#app-tasks"),
+                             ("1", "#app-targets"), ("2", "#app-history")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.focused is detail.query_one(focused), (key, app.focused)
+        history = detail.query_one(AppHistoryPane)
+        await until(pilot, lambda: len(history.rows) == 2, "two revisions")
+        await pilot.press("down")
+        assert history.highlighted() == 1
+        await pilot.press("b")
+        await on_screen(pilot, DiffScreen, "revision 1's Compare")
 
 
 def test_targets_resolve_by_name_labels_and_overrides() -> None:
@@ -613,7 +652,10 @@ async def test_publish_refusals_and_draft(live: tuple[Services, SandboxFleet]) -
         await until(pilot, lambda: "greeting" in editor.text, "default values loaded")
         await click(pilot, "#submit")
         assert "none picked" in error.text  # no target yet
-        form.query_one(SelectionList).select("sandbox-2")
+        # the refusal focuses the cluster list: keys pick from its first cluster on
+        assert form.focused is form.query_one(SelectionList)
+        await pilot.press("down", "space")
+        assert form.query_one(SelectionList).selected == ["sandbox-2"]
         form.query_one("#ns-overrides", Input).value = "sandbox-3=other"
         await pilot.pause()
         await click(pilot, "#submit")

@@ -37,6 +37,7 @@ from ccseone_tui.ui.screens.namespace_form import NamespaceFormScreen
 from ccseone_tui.ui.screens.namespace_leaving import NamespaceLeavingScreen
 from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
 from ccseone_tui.ui.views.namespaces import NamespacesView
+from ccseone_tui.ui.widgets.namespace_tasks import NamespaceTasksPane
 
 from .pilot_helpers import settle, until
 
@@ -229,6 +230,24 @@ async def test_create_edit_drift_repair_delete(live: Services) -> None:
         assert isinstance(app.screen, NamespaceDetailScreen)
         await until(pilot, lambda: app.screen.status is not None  # type: ignore[attr-defined]
                     and app.screen.status.summary == "3/3", "the repaired states")
+        # drift again, repaired from the detail: its task list shows that new repair's
+        # results, not the older task the cursor was on
+        detail = app.screen
+        first = detail.query_one(NamespaceTasksPane).current()
+        await client.merge_patch("v1", "Namespace", "payments",
+                                 {"metadata": {"labels": {"team": "again"}}})
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await until(pilot, lambda: detail.status.summary == "2/3", "the drift seen")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        pane = detail.query_one(NamespaceTasksPane)
+        await until(pilot, lambda: pane.current() is not None and first is not None
+                    and pane.current().id != first.id, "the new repair highlighted")
+        assert pane.current().kind == "namespace.repair"  # type: ignore[union-attr]
+        assert "sandbox-1" in plain(pane.query_one("#ns-task-results", Static))
         await pilot.press("escape")
         await settle(pilot)
         await until(pilot, lambda: view.rows[key].synced == 3, "the list to re-read")

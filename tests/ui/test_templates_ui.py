@@ -289,6 +289,8 @@ async def test_git_ref_not_found_then_added(live: Services, tmp_path: Path) -> N
         await pilot.pause()
         assert screen.query_one("#group-git").display
         assert not screen.query_one("#group-auth").display
+        # no ref suggested: empty reads the default branch, which here is not "main"
+        assert screen.query_one("#git-ref", Input).value == ""
         screen.query_one("#git-url", Input).value = str(origin)
         screen.query_one("#git-ref", Input).value = "no-such-branch"
         screen.query_one("#git-path", Input).value = "charts/worker"
@@ -297,13 +299,13 @@ async def test_git_ref_not_found_then_added(live: Services, tmp_path: Path) -> N
         assert app.screen is screen
         assert "no-such-branch" in field_error(screen, "git-ref")
         assert screen.focused is screen.query_one("#git-ref", Input)
-        screen.query_one("#git-ref", Input).value = "master"
+        screen.query_one("#git-ref", Input).value = ""
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is app.main
         cells = [str(c) for c in view(app).table.get_row_at(0)]
         assert cells[1] == "git"
-        assert cells[2] == cut_middle(f"{origin}@master:charts/worker", PATH_WIDTH)
+        assert cells[2] == cut_middle(f"{origin}@HEAD:charts/worker", PATH_WIDTH)
 
 
 async def test_edit_keeps_name_and_kind(live: Services) -> None:

@@ -57,7 +57,7 @@ EN: dict[str, str] = {
     "ns_ui.confirm.create": "Create namespace {name} on {count} clusters?",
     "ns_ui.confirm.edit": "Apply the changes to {name} on {count} clusters?",
     "ns_ui.confirm.body": "Production clusters are written to: {clusters}.",
-    "ns_ui.leaving.title": "{count} clusters leave namespace {name}'s selection",
+    "ns_ui.leaving.title": "{count} cluster(s) no longer in namespace {name}'s selection",
     "ns_ui.leaving.body": "Keep: {name} stays there as it is, no longer managed from here. Delete: {name} and everything in it is removed from those clusters.",
     "ns_ui.leaving.keep": "Keep there",
     "ns_ui.leaving.delete": "Delete there",

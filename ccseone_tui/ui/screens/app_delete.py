@@ -123,7 +123,8 @@ class AppDeleteScreen(ModalScreen[Task | None]):
         expected = expected_text(self.app_name, self.previews)
         typed = await self.app.push_screen_wait(TypedConfirmScreen(
             t("apps.ui.delete.confirm", name=self.app_name),
-            t("apps.ui.delete.confirm.body", count=len(self.previews)), expected=expected))
+            t("apps.ui.delete.confirm.body", count=len(self.previews)), expected=expected,
+            prompt=t("apps.ui.delete.typed", name=expected)))
         if typed is None:
             self._ready()
             return

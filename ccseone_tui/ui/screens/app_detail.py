@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from ccseone_tui.domain.apps import DRAFT
 from ccseone_tui.i18n import t
@@ -29,6 +29,7 @@ from ccseone_tui.ui.widgets.app_logs_pane import AppLogsPane
 from ccseone_tui.ui.widgets.app_render import state_text
 from ccseone_tui.ui.widgets.app_status_pane import AppStatusPane
 from ccseone_tui.ui.widgets.app_tasks_pane import AppTasksPane, is_app_task
+from ccseone_tui.ui.widgets.log_lines import LogLines
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -108,6 +109,7 @@ class AppDetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
         self._activate(self.initial)
+        self.call_after_refresh(self._focus_pane, self.initial)
 
     def leave_when_current(self) -> None:
         """The app is gone: close now if on top, else when the dialog above closes
@@ -120,6 +122,12 @@ class AppDetailScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self.gone:
             self.leave_when_current()
+            return
+        # back from a dialog (upgrade, rollback, their results): the rollout's final word
+        # ("Deployed 3/3") is stored after its task ends, i.e. after the reload that ending
+        # started — read the record again
+        if self.record is not None:
+            self.reload()
 
     def on_unmount(self) -> None:
         self.status_pane.stop()
@@ -133,12 +141,26 @@ class AppDetailScreen(Screen[None]):
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
         self._activate(str(event.pane.id))
+        self._focus_pane(str(event.pane.id))
         self.refresh_bindings()
 
     def _activate(self, tab: str) -> None:
         pane = PANES.get(tab)
         if pane is not None and self.query(pane):
             self.query_one(pane).activate()
+
+    def _focus_pane(self, tab: str) -> None:
+        """The tab's table (or log lines) takes the focus: the arrows move its cursor at
+        once, so ``b``/``f`` act on the row the user can pick (the tab bar kept it before,
+        where the arrows do nothing useful for the row keys). 1-4 still switch tabs."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != tab:  # a later switch won: focusing here would switch back
+            return
+        pane = tabs.get_pane(tab)
+        target = next(iter(pane.query(DataTable)), None) or next(iter(pane.query(LogLines)),
+                                                                  None)
+        if target is not None:
+            self.set_focus(target)  # now, not deferred: a deferred focus could land late
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         wanted = TAB_KEYS.get(action)

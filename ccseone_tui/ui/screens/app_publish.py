@@ -152,6 +152,7 @@ class AppPublishScreen(ModalScreen[Task | None]):
                 yield Button(t("apps.ui.save_draft"), id="draft")
                 yield Button(t("apps.ui.force"), variant="error", id="force")
                 yield Button(t("console.cancel"), id="cancel")
+            yield Static(t("apps.ui.publish.hint"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#batch-row").display = False
@@ -187,6 +188,8 @@ class AppPublishScreen(ModalScreen[Task | None]):
         elif message.what == "versions" and message.key == self.template_name:
             select = self.query_one("#version", Select)
             select.set_options([(v, v) for v in message.value])
+            # no version picked publishes the newest: say so, not "pick a template"
+            select.prompt = t("apps.ui.version.newest")
             if self.wanted_version in message.value:
                 select.value = self.wanted_version  # the draft's
             elif message.value:
@@ -230,9 +233,12 @@ class AppPublishScreen(ModalScreen[Task | None]):
     def _template_chosen(self, event: Select.Changed) -> None:
         event.stop()
         name = self.template_name
-        self.query_one("#version", Select).set_options([])
+        version = self.query_one("#version", Select)
+        version.set_options([])
         if name is None or name not in self.templates:
+            version.prompt = t("apps.ui.pick_template")
             return
+        version.prompt = t("apps.ui.loading")
         tpl = self.templates[name]
         workers.start(self, self._versions(tpl), name="load:app-versions", group="load:versions",
                       exclusive=True, description=t("apps.ui.worker.versions", template=name))

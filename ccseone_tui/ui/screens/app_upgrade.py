@@ -121,6 +121,7 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
                 yield Button(t("apps.ui.upgrade"), variant="primary", id="submit")
                 yield Button(t("apps.ui.force"), variant="error", id="force")
                 yield Button(t("console.cancel"), id="cancel")
+            yield Static(t("apps.ui.upgrade.hint"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#batch-row").display = False
@@ -158,9 +159,12 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
             for name in sorted({x.cluster for x in targets}):
                 spaces = ", ".join(sorted(x.namespace for x in targets if x.cluster == name))
                 clusters.add_option(Selection(f"{name}  ({spaces})", name, True))
+            if clusters.option_count:
+                clusters.highlighted = 0  # else space toggles nothing until an arrow key
         elif message.what == "versions":
             select = self.query_one("#version", Select)
             select.set_options([(v, v) for v in message.value])
+            select.prompt = t("apps.ui.version.keep")  # no version: the service keeps it
             if self.current_version in message.value:
                 select.value = self.current_version
             elif message.value:

@@ -150,7 +150,10 @@ class TemplateFormScreen(FormScreen[Template | None]):
                 with Vertical(id="group-git", classes="source-group"):
                     yield self._input("git-url", src.get("url"),
                                       "https://git.example.com/team/deploy.git")
-                    yield self._input("git-ref", src.get("ref") or ("" if tpl else "main"), "main")
+                    # empty by default: the repository's default branch (HEAD), which is
+                    # not always "main"
+                    yield self._input("git-ref", src.get("ref"),
+                                      t("tplui.field.git_ref.placeholder"))
                     yield self._input("git-path", src.get("path") if self.kind == "git"
                                       else None, "charts/web")
             with Horizontal(id="checking"):

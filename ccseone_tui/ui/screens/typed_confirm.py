@@ -23,20 +23,22 @@ from ccseone_tui.ui.keys import localize_bindings
 class TypedConfirmScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "key.cancel")]
 
-    def __init__(self, title: str, body: str, expected: str) -> None:
+    def __init__(self, title: str, body: str, expected: str, prompt: str | None = None) -> None:
         super().__init__(id="typed-confirm")
         localize_bindings(self)
         self._title = title
         self._body = body
         self.expected = expected
+        # what to type and why; the default speaks of a production cluster's name
+        self._prompt = prompt if prompt is not None else t("console.typed.prompt",
+                                                             name=expected)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm-dialog typed-confirm"):
             yield Static(self._title, classes="dialog-title", markup=False)
             if self._body:
                 yield Static(self._body, classes="confirm-body", markup=False)
-            yield Static(t("console.typed.prompt", name=self.expected), classes="prod-warning",
-                         markup=False)
+            yield Static(self._prompt, classes="prod-warning", markup=False)
             yield Input(placeholder=self.expected, id="typed-name")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("console.confirm.yes"), variant="error", id="typed-yes",

@@ -102,6 +102,10 @@ class AppTargetPicker(Vertical):
             label = c.name + ("  PROD" if self.is_production(c) else "")
             labels = ",".join(f"{k}={v}" for k, v in sorted(c.labels.items()))
             options.add_option(Selection(f"{label}  {labels}".rstrip(), c.name))
+        if self.clusters:
+            # options added after mount have no highlight: space would toggle nothing until
+            # an arrow key was pressed
+            options.highlighted = 0
         self.update_pairs()
 
     def pick(self, targets: list[AppTarget]) -> None:

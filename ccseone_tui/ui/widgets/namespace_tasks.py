@@ -115,7 +115,12 @@ class NamespaceTasksPane(Vertical):
         return next(iter(self.tasks.values()), None)
 
     def task_changed(self, task: Task) -> None:
-        if task.id in self.tasks or is_about(task, self.namespace):
+        if task.id in self.tasks:
+            self.reload()
+        elif is_about(task, self.namespace):
+            # a new task of this namespace (a repair, retry or edit just started here): show
+            # its results rather than keep the cursor on the older task
+            self.wanted = task.id
             self.reload()
 
     @on(DataTable.RowHighlighted)
