@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -53,8 +54,11 @@ class SandboxThread:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         try:
+            # HTTPS when openssl can make the CA: kubectl sends its token only over TLS, so
+            # an engineer can look at the demo clusters with kubectl too
             async with SandboxFleet(clusters=self._clusters,
-                                    kubeconfig_path=self._kubeconfig_path) as fleet:
+                                    kubeconfig_path=self._kubeconfig_path,
+                                    tls=shutil.which("openssl") is not None) as fleet:
                 self.fleet = fleet
                 await seed_workloads(fleet)
                 self._ready.set()
