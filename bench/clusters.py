@@ -17,8 +17,9 @@
    painted, and filter keystrokes (target < 100 ms).
 
 A "paint" is the first frame composed after the action whose state shows the action's
-effect: ``App._display`` is wrapped (as in bench/fleet_table.py) to encode each frame as a
-terminal would receive it and to note the time. Prints figures and ratios; asserts nothing.
+effect: ``App._display`` is wrapped (bench/_paint.py, as in the other UI benches) to encode
+each frame as a terminal would receive it and to note the time. Prints figures and ratios;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -26,28 +27,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from textual._compositor import CompositorUpdate  # noqa: E402
+from _fleet import FleetChild, associate_all, latencies, serve  # noqa: E402
+from _paint import on_frame, pct  # noqa: E402
 from textual.app import App  # noqa: E402
-from textual.screen import Screen  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from ccseone_tui.config import Settings  # noqa: E402
 from ccseone_tui.domain.models import ClusterStatus  # noqa: E402
-from ccseone_tui.services import AssociateRequest, Services, open_services  # noqa: E402
+from ccseone_tui.services import Services, open_services  # noqa: E402
 from ccseone_tui.services.events import ClusterProbed  # noqa: E402
 from ccseone_tui.services.fleet import ClusterAnswer  # noqa: E402
 from ccseone_tui.services.fleet_rows import pod_row  # noqa: E402
@@ -55,18 +53,9 @@ from ccseone_tui.services.fleet_rows import pod_row  # noqa: E402
 SIZE = (160, 45)
 
 
-def latencies(n: int) -> list[float]:
-    return [20.0 + 180.0 * i / max(1, n - 1) for i in range(n)]
-
-
 def dead_indexes(n: int, dead: int) -> list[int]:
     """Spread over the fleet (never the slowest one, which is the reference)."""
     return sorted({(i * n) // (dead + 1) + 1 for i in range(dead)} - {n - 1})
-
-
-def pct(samples: Sequence[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> str:
@@ -76,11 +65,10 @@ def ms(seconds: float) -> str:
 # ---- child: the fleet ------------------------------------------------------------------------
 
 
-async def serve(clusters: int, dead: int, pods: int) -> None:
+async def serve_fleet(clusters: int, dead: int, pods: int) -> None:
     from ccseone_tui.kube import ClusterRef, KubePool
     from ccseone_tui.sandbox import SandboxFleet
 
-    lat = latencies(clusters)
     async with SandboxFleet(clusters=clusters, nodes=2, log_rate=0.0,
                             system_workloads=False) as fleet:
         first = fleet.clusters[0]
@@ -99,16 +87,12 @@ async def serve(clusters: int, dead: int, pods: int) -> None:
         while first.state.count(("", "pods")) < pods:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         await fleet.settle()
-        names = [c.name for c in fleet.clusters]
-        print(json.dumps({"kubeconfig": path, "names": names}), flush=True)
-        loop = asyncio.get_running_loop()
-        while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
-            if line == "go":  # associated: now slow them down and kill a few
-                for c, latency in zip(fleet.clusters, lat, strict=True):
-                    c.faults.latency_ms = latency
-                for i in dead_indexes(clusters, dead):
-                    await fleet.clusters[i].set_outage(True)
-                print("applied", flush=True)
+
+        async def kill_a_few() -> None:  # associated and slowed down: now kill a few
+            for i in dead_indexes(clusters, dead):
+                await fleet.clusters[i].set_outage(True)
+
+        await serve(fleet, on_go=kill_a_few)
 
 
 # ---- parent: paints --------------------------------------------------------------------------
@@ -121,16 +105,11 @@ class Frames:
     def __init__(self, app: App[Any]) -> None:
         self._ready: Callable[[], bool] | None = None
         self._hit: float | None = None
-        display = app._display
+        on_frame(app, self._note)
 
-        def _display(screen: Screen[Any], renderable: Any) -> None:
-            display(screen, renderable)
-            if isinstance(renderable, CompositorUpdate):
-                renderable.render_segments(app.console)
-                if self._ready is not None and self._hit is None and self._ready():
-                    self._hit = time.perf_counter()
-
-        app._display = _display  # type: ignore[method-assign]
+    def _note(self) -> None:
+        if self._ready is not None and self._hit is None and self._ready():
+            self._hit = time.perf_counter()
 
     def arm(self, ready: Callable[[], bool]) -> None:
         self._ready, self._hit = ready, None
@@ -171,20 +150,6 @@ GC = GcPauses()
 
 
 # ---- part 1: refresh -------------------------------------------------------------------------
-
-
-async def associate_all(s: Services, names: list[str]) -> float:
-    await s.instances.create("bench", "cn-east-1")
-    t0 = time.perf_counter()
-    chunk = 20  # associate checks each cluster in turn: run a few calls side by side
-    for i in range(0, len(names), chunk):
-        results = await asyncio.gather(*(
-            s.clusters.associate("bench", [AssociateRequest(context=n, deletion_protection=False)])
-            for n in names[i:i + chunk]))
-        bad = [r for rs in results for r in rs if isinstance(r, Exception)]
-        if bad:
-            raise SystemExit(f"associate failed: {bad[:3]}")
-    return time.perf_counter() - t0
 
 
 async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: int) -> None:
@@ -288,6 +253,7 @@ async def fleet_view(s: Services, first_cluster: str, clusters: int) -> None:
     from ccseone_tui.services.fleet_rows import KINDS
     from ccseone_tui.ui import messages as msg
     from ccseone_tui.ui.app import CcseoneApp
+    from ccseone_tui.ui.sections import section
     from ccseone_tui.ui.views.fleet import FleetView
 
     cluster = await s.clusters.get(first_cluster)
@@ -312,7 +278,7 @@ async def fleet_view(s: Services, first_cluster: str, clusters: int) -> None:
     app = CcseoneApp(s, live_probes=False)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.press("8")
+        await pilot.press(section("fleet").key)
         await app.workers.wait_for_complete()  # the real listing of the bench instance
         await pilot.pause()
         view = app.main.query_one(FleetView)
@@ -396,19 +362,15 @@ async def fleet_view(s: Services, first_cluster: str, clusters: int) -> None:
 # ---- main ------------------------------------------------------------------------------------
 
 
-async def run(info: dict[str, Any], child: subprocess.Popen[str], args: argparse.Namespace,
-              tmp: Path) -> None:
-    names: list[str] = info["names"]
-    settings = Settings(data_dir=tmp / "data", kubeconfig=info["kubeconfig"],
+async def run(fleet: FleetChild, args: argparse.Namespace, tmp: Path) -> None:
+    names: list[str] = fleet.info["names"]
+    settings = Settings(data_dir=tmp / "data", kubeconfig=fleet.info["kubeconfig"],
                         theme="textual-dark")
     s = await open_services(settings, user="bench")
     try:
         took = await associate_all(s, names)
         print(f"associated {len(names)} clusters in {took:.1f}s (at 0 ms latency)")
-        assert child.stdin and child.stdout
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        await asyncio.get_running_loop().run_in_executor(None, child.stdout.readline)
+        await fleet.slow_down()
         dead = {names[i] for i in dead_indexes(len(names), args.dead)}
         instance = await s.instances.get("bench")
         await refresh_figures(s, instance.id, dead, args.runs)
@@ -438,32 +400,16 @@ def main() -> None:
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
-        asyncio.run(serve(args.clusters, args.dead, args.view_pods))
+        asyncio.run(serve_fleet(args.clusters, args.dead, args.view_pods))
         return
-    cmd = [sys.executable, __file__, "--serve", "--clusters", str(args.clusters),
-           "--dead", str(args.dead), "--view-pods", str(args.view_pods)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     t0 = time.monotonic()
-    child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                             env=env)
-    try:
-        assert child.stdout
-        line = child.stdout.readline()
-        if not line:
-            raise SystemExit(f"sandbox fleet exited with {child.wait()}")
-        info = json.loads(line)
+    with FleetChild(__file__, "--clusters", str(args.clusters), "--dead", str(args.dead),
+                    "--view-pods", str(args.view_pods)) as fleet:
         print(f"fleet: {args.clusters} sandbox clusters (nodes=2, latencies 20-200 ms, "
               f"{args.dead} in outage), {args.view_pods} pods in the first; up in "
               f"{time.monotonic() - t0:.1f}s, in a child process")
         with tempfile.TemporaryDirectory(prefix="ccseone-bench-") as tmp:
-            asyncio.run(run(info, child, args, Path(tmp)))
-    finally:
-        if child.stdin:
-            child.stdin.close()
-        try:
-            child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            child.kill()
+            asyncio.run(run(fleet, args, Path(tmp)))
 
 
 if __name__ == "__main__":

@@ -34,10 +34,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from _paint import on_frame
 from textual import events
-from textual._compositor import CompositorUpdate
 from textual.app import App
-from textual.screen import Screen
 from textual.strip import Strip
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -137,16 +136,11 @@ class Painted:
         self.rows = 0
         self.frames: list[tuple[float, int]] = []
         self.painted = asyncio.Event()
-        display = app._display
+        on_frame(app, self._note)
 
-        def _display(screen: Screen[Any], renderable: Any) -> None:
-            display(screen, renderable)
-            if isinstance(renderable, CompositorUpdate):
-                renderable.render_segments(app.console)
-                self.frames.append((time.perf_counter(), self.rows))
-                self.painted.set()
-
-        app._display = _display  # type: ignore[method-assign]
+    def _note(self) -> None:
+        self.frames.append((time.perf_counter(), self.rows))
+        self.painted.set()
 
     async def after(self, start: float, rows: int) -> float:
         """Seconds from ``start`` to the first frame with more rows drawn than ``rows``;

@@ -17,9 +17,7 @@ import argparse
 import asyncio
 import gc
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _fleet import serve_ready, start_child, stop_child, wait_ready  # noqa: E402
 
 from ccseone_tui.config import Settings  # noqa: E402
 from ccseone_tui.kube import ClusterClient, ClusterRef, KubePool, list_contexts  # noqa: E402
@@ -90,10 +90,7 @@ async def serve(workdir: Path, clusters: int, pods: int) -> None:
         # 20 000 seeded pods (a stall there would delay every cluster at once).
         gc.collect()
         gc.freeze()
-        tmp = workdir / "ready.json.tmp"
-        tmp.write_text(json.dumps({"kubeconfig": str(fleet.kubeconfig_path), "seed_s": seed_s}))
-        tmp.replace(workdir / "ready.json")  # atomic: the parent never reads half a file
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until EOF
+        await serve_ready(workdir, {"kubeconfig": str(fleet.kubeconfig_path), "seed_s": seed_s})
 
 
 def _refs(kubeconfig: str, fleet=None) -> list[ClusterRef]:
@@ -180,27 +177,11 @@ def main() -> None:
         return
 
     with tempfile.TemporaryDirectory(prefix="ccseone-bench-") as tmp:
-        workdir = Path(tmp)
-        cmd = [
-            sys.executable,
-            __file__,
-            "--serve",
-            tmp,
-            "--clusters",
-            str(args.clusters),
-            "--pods",
-            str(args.pods),
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         t0 = time.monotonic()
-        child = subprocess.Popen(cmd, stdin=subprocess.PIPE, env=env)
+        child = start_child(__file__, tmp, "--clusters", str(args.clusters),
+                            "--pods", str(args.pods))
         try:
-            ready = workdir / "ready.json"
-            while not ready.exists():
-                if child.poll() is not None:
-                    raise SystemExit(f"sandbox fleet exited with {child.returncode}")
-                time.sleep(0.1)
-            info = json.loads(ready.read_text())
+            info = wait_ready(child, Path(tmp))
             print(
                 f"fleet: {args.clusters} clusters x {args.pods} pods, latencies 20-200 ms + "
                 f"one at 500 ms; up and seeded in {time.monotonic() - t0:.1f}s "
@@ -225,12 +206,7 @@ def main() -> None:
                 f"{model * args.clusters:.2f}s of event-loop CPU per fleet-wide list"
             )
         finally:
-            if child.stdin:
-                child.stdin.close()
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            stop_child(child, timeout=20)
 
 
 def report(label: str, out: dict) -> None:

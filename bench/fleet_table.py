@@ -18,19 +18,19 @@ import random
 import re
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual._compositor import CompositorUpdate
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import DataTable, Input
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _paint import on_frame, pct
 
 from ccseone_tui.ui.widgets.table_model import Cells, TableModel
 from ccseone_tui.ui.widgets.virtual_table import Column, VirtualTable
@@ -103,15 +103,7 @@ class Frames:
     def __init__(self, app: App[Any], probe: CountingVirtualTable | CountingDataTable) -> None:
         self.app, self.probe = app, probe
         self.log: list[tuple[float, int]] = []
-        display = app._display
-
-        def _display(screen: Screen[Any], renderable: Any) -> None:
-            display(screen, renderable)
-            if isinstance(renderable, CompositorUpdate):
-                renderable.render_segments(app.console)
-                self.log.append((time.perf_counter(), probe.lines))
-
-        app._display = _display  # type: ignore[method-assign]
+        on_frame(app, lambda: self.log.append((time.perf_counter(), probe.lines)))
 
     async def paint_after(self, action: Callable[[], Awaitable[None] | None]) -> float:
         """Seconds from starting `action` to the first frame that repainted the probe."""
@@ -144,11 +136,6 @@ class DataTableApp(App[None]):
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:9.1f}"
-
-
-def pct(samples: Sequence[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def bench_virtual(rows: list[tuple[str, Cells]]) -> dict[str, float]:

@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _fleet import serve_ready, start_child, stop_child, wait_ready  # noqa: E402
 from logs_widget import Probe, pct, rss_mb  # noqa: E402
-from textual import events  # noqa: E402
 
 LABEL = "app.ccseone.io/name"
 SIZE = (160, 45)
@@ -76,23 +74,13 @@ async def serve(workdir: Path, clusters: int, streams: int, rate: float) -> None
         await fleet.settle()
         gc.collect()
         gc.freeze()
-        tmp = workdir / "ready.json.tmp"
-        tmp.write_text(json.dumps({"kubeconfig": str(fleet.kubeconfig_path)}))
-        tmp.replace(workdir / "ready.json")
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until EOF
+        await serve_ready(workdir, {"kubeconfig": str(fleet.kubeconfig_path)})
 
 
 def start_fleet(workdir: Path, args: argparse.Namespace, rate: float) -> tuple[Any, str]:
-    cmd = [sys.executable, __file__, "--serve", str(workdir), "--clusters", str(args.clusters),
-           "--streams", str(args.streams), "--rates", str(rate)]
-    child = subprocess.Popen(cmd, stdin=subprocess.PIPE, env={**os.environ,
-                                                             "PYTHONPATH": str(ROOT)})
-    ready = workdir / "ready.json"
-    while not ready.exists():
-        if child.poll() is not None:
-            raise SystemExit(f"sandbox fleet exited with {child.returncode}")
-        time.sleep(0.1)
-    return child, json.loads(ready.read_text())["kubeconfig"]
+    child = start_child(__file__, str(workdir), "--clusters", str(args.clusters),
+                        "--streams", str(args.streams), "--rates", str(rate))
+    return child, wait_ready(child, workdir)["kubeconfig"]
 
 
 def child_cpu_s(pid: int) -> float:
@@ -109,6 +97,7 @@ async def measure(kubeconfig: str, workdir: Path, args: argparse.Namespace,
     from ccseone_tui.domain.models import App, Template
     from ccseone_tui.services import AssociateRequest, open_services
     from ccseone_tui.ui.app import CcseoneApp
+    from ccseone_tui.ui.sections import section
     from ccseone_tui.ui.views.logs import LogsView
     from ccseone_tui.ui.widgets.log_view import LogView
 
@@ -126,7 +115,7 @@ async def measure(kubeconfig: str, workdir: Path, args: argparse.Namespace,
         await s.store.set_app_targets("app-bench", [(c.id, "default") for c in members])
         app = CcseoneApp(s, live_probes=False)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("7")
+            await pilot.press(section("logs").key)
             view = app.main.query_one(LogsView)
             while not any(src.kind == "app" for src in view.sources):
                 await pilot.pause(0.05)
@@ -138,15 +127,6 @@ async def measure(kubeconfig: str, workdir: Path, args: argparse.Namespace,
                 gc.collect()
                 gc.freeze()  # what CcseoneApp does after start-up (see ui/app.py)
             probe = Probe(app, log)
-            toggled: list[float] = []
-            toggle, ran = log.action_toggle_timestamps, asyncio.Event()
-
-            def timed_toggle() -> None:
-                toggle()
-                toggled.append(time.perf_counter())
-                ran.set()
-
-            log.action_toggle_timestamps = timed_toggle  # type: ignore[method-assign]
             log.lines.focus()
             await pilot.pause(0.1)
             gc.collect()
@@ -155,18 +135,7 @@ async def measure(kubeconfig: str, workdir: Path, args: argparse.Namespace,
             stop = started + args.seconds
             latencies: list[float] = []
             while time.perf_counter() < stop:
-                ran.clear()
-                t0 = time.perf_counter()
-                app.post_message(events.Key("t", "t"))
-                await ran.wait()
-                at, rows = toggled[-1], probe.rows
-                painted = [w for w, c in probe.frames if w > at and c > rows]
-                while not painted:
-                    probe.painted.clear()
-                    await probe.painted.wait()
-                    painted = [w for w, c in probe.frames if w > at and c > rows]
-                latencies.append(painted[0] - t0)
-                probe.frames.clear()
+                latencies.append(await probe.key_to_paint())
                 await asyncio.sleep(0.25)
             elapsed = time.perf_counter() - started
             out = {
@@ -214,12 +183,7 @@ def main() -> None:
             try:
                 out = asyncio.run(measure(kubeconfig, Path(tmp), args, child.pid))
             finally:
-                if child.stdin:
-                    child.stdin.close()
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+                stop_child(child, timeout=20)
         print(f"\n  {rate:g} lines/s per stream")
         for name, value in out.items():
             print(f"    {name:<32}{value:>14,.1f}")

@@ -19,14 +19,12 @@ import json
 import random
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from _paint import on_frame, pct
 from textual import events
-from textual._compositor import CompositorUpdate
 from textual.app import App, ComposeResult
-from textual.screen import Screen
 from textual.strip import Strip
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -71,9 +69,11 @@ class BenchApp(App[None]):
 
 
 class Probe:
-    """Counts log rows rendered and notes each composed frame as (time, rows so far)."""
+    """Counts log rows rendered and notes each composed frame as (time, rows so far);
+    times the timestamp toggle ``t`` from key to paint."""
 
     def __init__(self, app: App[Any], view: LogView) -> None:
+        self.app = app
         self.rows = 0
         self.count = 0
         self.frames: list[tuple[float, int]] = []
@@ -86,22 +86,37 @@ class Probe:
             return render_line(y)
 
         lines.render_line = counting  # type: ignore[method-assign]
-        display = app._display
+        on_frame(app, self._note)
+        self.toggled: list[float] = []
+        self._ran = asyncio.Event()
+        toggle = view.action_toggle_timestamps
 
-        def _display(screen: Screen[Any], renderable: Any) -> None:
-            display(screen, renderable)
-            if isinstance(renderable, CompositorUpdate):
-                renderable.render_segments(app.console)
-                self.count += 1
-                self.frames.append((time.perf_counter(), self.rows))
-                self.painted.set()
+        def timed_toggle() -> None:
+            toggle()
+            self.toggled.append(time.perf_counter())
+            self._ran.set()
 
-        app._display = _display  # type: ignore[method-assign]
+        view.action_toggle_timestamps = timed_toggle  # type: ignore[method-assign]
 
+    def _note(self) -> None:
+        self.count += 1
+        self.frames.append((time.perf_counter(), self.rows))
+        self.painted.set()
 
-def pct(samples: Sequence[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+    async def key_to_paint(self) -> float:
+        """Press ``t``; seconds to the first frame, after the toggle ran, that drew rows."""
+        self._ran.clear()
+        start = time.perf_counter()
+        self.app.post_message(events.Key("t", "t"))
+        await self._ran.wait()
+        ran, rows = self.toggled[-1], self.rows
+        painted = [w for w, c in self.frames if w > ran and c > rows]
+        while not painted:
+            self.painted.clear()
+            await self.painted.wait()
+            painted = [w for w, c in self.frames if w > ran and c > rows]
+        self.frames.clear()
+        return painted[0] - start
 
 
 async def run_rate(rate: int, seconds: float, batch_ms: float, max_lines: int,
@@ -112,15 +127,6 @@ async def run_rate(rate: int, seconds: float, batch_ms: float, max_lines: int,
         view.lines.focus()
         await pilot.pause()
         probe = Probe(app, view)
-        toggled: list[float] = []
-        toggle, ran_event = view.action_toggle_timestamps, asyncio.Event()
-
-        def timed_toggle() -> None:
-            toggle()
-            toggled.append(time.perf_counter())
-            ran_event.set()
-
-        view.action_toggle_timestamps = timed_toggle  # type: ignore[method-assign]
         gc.collect()
         rss0 = rss_mb()
         per_batch = max(1, round(rate * batch_ms / 1000))
@@ -152,18 +158,7 @@ async def run_rate(rate: int, seconds: float, batch_ms: float, max_lines: int,
         async def press_keys() -> None:
             await asyncio.sleep(0.5)
             while time.perf_counter() < stop - 0.3:
-                ran_event.clear()
-                start = time.perf_counter()
-                app.post_message(events.Key("t", "t"))
-                await ran_event.wait()
-                ran, rows = toggled[-1], probe.rows
-                painted = [w for w, c in probe.frames if w > ran and c > rows]
-                while not painted:
-                    probe.painted.clear()
-                    await probe.painted.wait()
-                    painted = [w for w, c in probe.frames if w > ran and c > rows]
-                latencies.append(painted[0] - start)
-                probe.frames.clear()
+                latencies.append(await probe.key_to_paint())
                 await asyncio.sleep(0.25)
 
         started = time.perf_counter()

@@ -20,73 +20,33 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _fleet import FleetChild, associate_all, failures, serve, timed  # noqa: E402
+
 from ccseone_tui.config import Settings  # noqa: E402
-from ccseone_tui.domain.models import TaskStatus  # noqa: E402
 from ccseone_tui.domain.namespaces import NamespaceSpec  # noqa: E402
-from ccseone_tui.services import AssociateRequest, Services, open_services  # noqa: E402
-
-
-def latencies(n: int) -> list[float]:
-    return [20.0 + 180.0 * i / max(1, n - 1) for i in range(n)]
-
+from ccseone_tui.services import Services, open_services  # noqa: E402
 
 # ---- child: the fleet ------------------------------------------------------------------------
 
 
-async def serve(clusters: int) -> None:
+async def serve_fleet(clusters: int) -> None:
     from ccseone_tui.sandbox import SandboxFleet
 
     async with SandboxFleet(clusters=clusters, nodes=1, log_rate=0.0,
                             system_workloads=False) as fleet:
-        print(json.dumps({"kubeconfig": str(fleet.kubeconfig_path),
-                          "names": [c.name for c in fleet.clusters]}), flush=True)
-        loop = asyncio.get_running_loop()
-        while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
-            if line == "go":  # associated: now slow them down
-                for c, latency in zip(fleet.clusters, latencies(clusters), strict=True):
-                    c.faults.latency_ms = latency
-                print("applied", flush=True)
+        await serve(fleet)
 
 
 # ---- parent ----------------------------------------------------------------------------------
-
-
-async def associate_all(s: Services, names: list[str]) -> float:
-    await s.instances.create("bench", "cn-east-1")
-    t0 = time.perf_counter()
-    chunk = 20  # associate checks each cluster in turn: run a few calls side by side
-    for i in range(0, len(names), chunk):
-        results = await asyncio.gather(*(
-            s.clusters.associate("bench", [AssociateRequest(context=n, deletion_protection=False)])
-            for n in names[i:i + chunk]))
-        bad = [r for rs in results for r in rs if isinstance(r, Exception)]
-        if bad:
-            raise SystemExit(f"associate failed: {bad[:3]}")
-    return time.perf_counter() - t0
-
-
-def failures(task: Any) -> list[str]:
-    return [f"{r.target}: {r.message}" for r in task.results
-            if r.status is not TaskStatus.SUCCEEDED]
-
-
-async def timed_create(s: Services, spec: NamespaceSpec) -> tuple[float, Any]:
-    t0 = time.perf_counter()
-    task = await s.namespaces.create("bench", spec)
-    return time.perf_counter() - t0, task
 
 
 async def measure(s: Services, names: list[str], runs: int) -> None:
@@ -95,8 +55,8 @@ async def measure(s: Services, names: list[str], runs: int) -> None:
     walls, alone, failed = [], [], 0
     per_target: list[float] = []
     for run in range(runs):
-        wall, task = await timed_create(s, NamespaceSpec(
-            name=f"fleet-{run}", priority=run, cpu_limit="2", memory_limit="4Gi"))
+        wall, task = await timed(s.namespaces.create("bench", NamespaceSpec(
+            name=f"fleet-{run}", priority=run, cpu_limit="2", memory_limit="4Gi")))
         walls.append(wall)
         bad = failures(task)
         failed += len(bad)
@@ -104,9 +64,9 @@ async def measure(s: Services, names: list[str], runs: int) -> None:
             print(f"   failed: {line}")
         per_target.extend((r.finished_at or 0) - (r.started_at or 0) for r in task.results
                           if r.target == slowest)
-        solo, task1 = await timed_create(s, NamespaceSpec(
+        solo, task1 = await timed(s.namespaces.create("bench", NamespaceSpec(
             name=f"solo-{run}", selector={"bench": "slowest"}, cpu_limit="2",
-            memory_limit="4Gi"))
+            memory_limit="4Gi")))
         assert [r.target for r in task1.results] == [slowest], task1.results
         alone.append(solo)
         print(f"run {run + 1}: fleet {wall:6.3f} s ({len(task.results)} clusters, "
@@ -122,33 +82,23 @@ async def measure(s: Services, names: list[str], runs: int) -> None:
           f"{'met' if wall <= target else 'MISSED'}")
     print(f"   per-cluster failures       {failed}")
 
-    t0 = time.perf_counter()
-    status = await s.namespaces.check("bench", "fleet-0")
-    print(f"\ncheck (live, every cluster): {time.perf_counter() - t0:6.3f} s, "
-          f"{status.summary} synced")
-    t0 = time.perf_counter()
-    rows = await s.namespaces.list_status("bench")
-    print(f"list_status (cache, {len(rows)} namespaces): "
-          f"{(time.perf_counter() - t0) * 1000:6.1f} ms")
-    t0 = time.perf_counter()
-    task = await s.namespaces.delete("bench", "fleet-0")
-    print(f"delete on every cluster: {time.perf_counter() - t0:6.3f} s, "
-          f"{len(failures(task))} failed")
+    took, status = await timed(s.namespaces.check("bench", "fleet-0"))
+    print(f"\ncheck (live, every cluster): {took:6.3f} s, {status.summary} synced")
+    took, rows = await timed(s.namespaces.list_status("bench"))
+    print(f"list_status (cache, {len(rows)} namespaces): {took * 1000:6.1f} ms")
+    took, task = await timed(s.namespaces.delete("bench", "fleet-0"))
+    print(f"delete on every cluster: {took:6.3f} s, {len(failures(task))} failed")
 
 
-async def run(info: dict[str, Any], child: subprocess.Popen[str], runs: int,
-              tmp: Path) -> None:
-    names: list[str] = info["names"]
-    settings = Settings(data_dir=tmp / "data", kubeconfig=info["kubeconfig"],
+async def run(fleet: FleetChild, runs: int, tmp: Path) -> None:
+    names: list[str] = fleet.info["names"]
+    settings = Settings(data_dir=tmp / "data", kubeconfig=fleet.info["kubeconfig"],
                         read_timeout=30.0)
     s = await open_services(settings, user="bench")
     try:
         took = await associate_all(s, names)
         print(f"associated {len(names)} clusters in {took:.1f}s (at 0 ms latency)")
-        assert child.stdin and child.stdout
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        await asyncio.get_running_loop().run_in_executor(None, child.stdout.readline)
+        await fleet.slow_down()
         await measure(s, names, runs)
     finally:
         await s.close()
@@ -161,30 +111,14 @@ def main() -> None:
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
-        asyncio.run(serve(args.clusters))
+        asyncio.run(serve_fleet(args.clusters))
         return
-    cmd = [sys.executable, __file__, "--serve", "--clusters", str(args.clusters)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     t0 = time.monotonic()
-    child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                             env=env)
-    try:
-        assert child.stdout
-        line = child.stdout.readline()
-        if not line:
-            raise SystemExit(f"sandbox fleet exited with {child.wait()}")
-        info = json.loads(line)
+    with FleetChild(__file__, "--clusters", str(args.clusters)) as fleet:
         print(f"fleet: {args.clusters} sandbox clusters (nodes=1, latencies 20-200 ms), "
               f"up in {time.monotonic() - t0:.1f}s, in a child process")
         with tempfile.TemporaryDirectory(prefix="ccseone-bench-") as tmp:
-            asyncio.run(run(info, child, args.runs, Path(tmp)))
-    finally:
-        if child.stdin:
-            child.stdin.close()
-        try:
-            child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            child.kill()
+            asyncio.run(run(fleet, args.runs, Path(tmp)))
 
 
 if __name__ == "__main__":

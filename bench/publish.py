@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _fleet import FleetChild, failures, latencies, serve, timed  # noqa: E402
 
 from ccseone_tui.config import Settings  # noqa: E402
 from ccseone_tui.domain.apps import AppTarget, PublishRequest  # noqa: E402
@@ -44,14 +42,10 @@ from ccseone_tui.services import AssociateRequest, Services, open_services  # no
 NS = "bench"
 
 
-def latencies(n: int) -> list[float]:
-    return [20.0 + 180.0 * i / max(1, n - 1) for i in range(n)]
-
-
 # ---- child: the fleet ------------------------------------------------------------------------
 
 
-async def serve(clusters: int) -> None:
+async def serve_fleet(clusters: int) -> None:
     from ccseone_tui.kube import ClusterRef, KubePool
     from ccseone_tui.sandbox import SandboxFleet
 
@@ -63,33 +57,19 @@ async def serve(clusters: int) -> None:
                 client = await pool.client(ClusterRef(c.name, path, c.name))
                 await client.apply({"apiVersion": "v1", "kind": "Namespace",
                                     "metadata": {"name": NS}}, field_manager="bench")
-        print(json.dumps({"kubeconfig": path, "names": [c.name for c in fleet.clusters],
-                          "charts": fleet.chart_repo_url}), flush=True)
-        loop = asyncio.get_running_loop()
-        while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
-            if line == "go":  # associated: now slow every cluster down
-                for c, latency in zip(fleet.clusters, latencies(clusters), strict=True):
-                    c.faults.latency_ms = latency
-                print("applied", flush=True)
+        await serve(fleet, charts=fleet.chart_repo_url)
 
 
 # ---- parent: the measurements ------------------------------------------------------------------
 
 
-async def timed(coro: Any) -> tuple[float, Any]:
-    t0 = time.perf_counter()
-    result = await coro
-    return time.perf_counter() - t0, result
-
-
 def check(task: Any, what: str) -> None:
     if task.status is not TaskStatus.SUCCEEDED:
-        failed = [f"{r.target}: {r.message}" for r in task.results
-                  if r.status is not TaskStatus.SUCCEEDED][:3]
-        raise SystemExit(f"{what} did not succeed: {task.status.value} {failed}")
+        raise SystemExit(f"{what} did not succeed: {task.status.value} {failures(task)[:3]}")
 
 
-async def run(info: dict[str, Any], child: subprocess.Popen[str], runs: int, tmp: Path) -> None:
+async def run(fleet: FleetChild, runs: int, tmp: Path) -> None:
+    info = fleet.info
     names: list[str] = info["names"]
     s: Services = await open_services(Settings(data_dir=tmp / "data",
                                                kubeconfig=info["kubeconfig"]), user="bench")
@@ -97,10 +77,7 @@ async def run(info: dict[str, Any], child: subprocess.Popen[str], runs: int, tmp
         await s.instances.create("bench", "cn-east-1")
         await s.clusters.associate("bench", [AssociateRequest(context=n) for n in names])
         await s.templates.add("webapp", "chart", {"repo": info["charts"], "chart": "webapp"})
-        assert child.stdin and child.stdout
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        await asyncio.get_running_loop().run_in_executor(None, child.stdout.readline)
+        await fleet.slow_down()
 
         targets = [AppTarget(n, NS) for n in names]
         slowest = [targets[-1]]
@@ -148,26 +125,11 @@ def main() -> None:
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
-        asyncio.run(serve(args.clusters))
+        asyncio.run(serve_fleet(args.clusters))
         return
-    cmd = [sys.executable, __file__, "--serve", "--clusters", str(args.clusters)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                             env=env)
-    try:
-        assert child.stdout
-        line = child.stdout.readline()
-        if not line:
-            raise SystemExit(f"sandbox fleet exited with {child.wait()}")
-        with tempfile.TemporaryDirectory(prefix="ccseone-bench-") as tmp:
-            asyncio.run(run(json.loads(line), child, args.runs, Path(tmp)))
-    finally:
-        if child.stdin:
-            child.stdin.close()
-        try:
-            child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            child.kill()
+    with (FleetChild(__file__, "--clusters", str(args.clusters)) as fleet,
+          tempfile.TemporaryDirectory(prefix="ccseone-bench-") as tmp):
+        asyncio.run(run(fleet, args.runs, Path(tmp)))
 
 
 if __name__ == "__main__":
