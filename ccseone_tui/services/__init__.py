@@ -132,6 +132,8 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
     )
     # a cluster that joins later receives every namespace of its instance
     clusters.on_joined.append(lambda cluster: services.namespaces.sync_cluster(cluster))
+    # a cluster detached by deleting its instance loses what ccseone put there and its token
+    instances.on_detach.append(clusters.release)
     return services
 
 

@@ -349,6 +349,19 @@ class ClustersService:
         self._events.emit(ClustersChanged(cluster.instance_id))
         return result
 
+    async def release(self, cluster: MemberCluster) -> ClusterDeletion:
+        """What a delete does on the member, for a cluster whose record is already gone (its
+        instance was deleted with ``detach_clusters``): remove ccseone's objects there when
+        ccseone holds its credentials, then the credentials file — a 0600 token file must
+        not outlive the cluster it was for."""
+        result = ClusterDeletion(cluster=cluster.name, apps=[])
+        if owns_credentials(cluster.kubeconfig, self._credentials_dir):
+            await self._clean_member(cluster, result)
+        elif cluster.source is not ClusterSource.KUBECONFIG:
+            result.commands = member_cleanup_commands(cluster.name)
+        await self._forget_credentials(cluster)
+        return result
+
     async def _clean_member(self, cluster: MemberCluster, result: ClusterDeletion) -> None:
         try:
             client = await self._engine.client(cluster)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ccseone_tui.domain.errors import (
@@ -12,12 +14,14 @@ from ccseone_tui.domain.errors import (
     NotAControlInstance,
     ValidationError,
 )
-from ccseone_tui.domain.models import ControlInstance, Engine, InstanceStatus
+from ccseone_tui.domain.models import ControlInstance, Engine, InstanceStatus, MemberCluster
 from ccseone_tui.domain.validation import check_resource_name
 from ccseone_tui.i18n import t
 from ccseone_tui.services.events import EventBus, InstancesChanged
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.tasks import TasksService, new_id
+
+log = logging.getLogger(__name__)
 
 
 class InstanceHasClusters(CcseoneError):
@@ -33,6 +37,8 @@ class InstancesService:
         self._guard = guard
         self._tasks = tasks
         self._regions = regions
+        # run for each cluster detached by deleting its instance (wired to clusters.release)
+        self.on_detach: list[Callable[[MemberCluster], Awaitable[object]]] = []
 
     async def list(self) -> list[ControlInstance]:
         return await self._store.list_instances()
@@ -103,4 +109,11 @@ class InstancesService:
             for cluster in clusters:
                 await self._store.delete_cluster(cluster.id)
             await self._store.delete_instance(inst.id)
+        # the records are gone; now what ccseone left on (and for) each detached cluster
+        for cluster in clusters:
+            for hook in self.on_detach:
+                try:
+                    await hook(cluster)
+                except Exception:  # logged: the instance is deleted either way
+                    log.exception("on_detach hook failed for cluster %s", cluster.name)
         self._events.emit(InstancesChanged(await self.list()))

@@ -131,6 +131,23 @@ async def test_delete_registered_cluster_cleans_the_member(services: Services,
     assert journal[-2:] == ["cluster.cleanup", "cluster.delete"]
 
 
+async def test_deleting_the_instance_releases_its_registered_clusters(
+        services: Services, fleet: SandboxFleet) -> None:
+    """Detaching clusters by deleting their instance does what a cluster delete does on the
+    member: ccseone's objects there go, and so does the 0600 credentials file."""
+    s, member = services, fleet.clusters[0]
+    cluster = await registered(s, fleet)
+    creds = Path(cluster.kubeconfig or "")
+    assert exists(creds)
+    await s.instances.edit("east", deletion_protection=False)
+    await s.instances.delete("east", detach_clusters=True)
+    assert not exists(creds)
+    assert member.state.get(RBAC, "", "ccseone-agent-member-1") is None
+    await member.settle()
+    assert member.state.get(("", "namespaces"), "", "ccseone-system") is None
+    assert await s.instances.list() == []
+
+
 async def test_delete_keeps_the_namespace_another_registration_uses(
         services: Services, fleet: SandboxFleet) -> None:
     await registered(services, fleet, "member-1")
