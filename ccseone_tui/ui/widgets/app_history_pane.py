@@ -14,12 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Static
-from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
+from ccseone_tui.ui.widgets.task_pane import cursor_key
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -124,13 +124,7 @@ class AppHistoryPane(Vertical):
         self.show_results()
 
     def highlighted_key(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        except CellDoesNotExist:
-            return None
+        return cursor_key(self.query_one(DataTable))
 
     def highlighted(self) -> int | None:
         key = self.highlighted_key()
