@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ccseone_tui.domain.errors import CcseoneError
@@ -21,6 +19,7 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import actions, workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.app_publish import Loaded
+from ccseone_tui.ui.screens.form_screen import FormScreen
 from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
 from ccseone_tui.ui.widgets.form import FormError
 
@@ -53,7 +52,9 @@ def expected_text(app: str, previews: list[Any]) -> str:
     return ",".join([app, *production])
 
 
-class AppDeleteScreen(ModalScreen[Task | None]):
+class AppDeleteScreen(FormScreen[Task | None]):
+    """Its Submit/Cancel buttons behave as in every form dialog (FormScreen)."""
+
     DEFAULT_CSS = """
     AppDeleteScreen #delete-preview { height: auto; max-height: 20; margin-bottom: 1; }
     """
@@ -103,14 +104,6 @@ class AppDeleteScreen(ModalScreen[Task | None]):
         self.query_one("#delete-objects", Static).update(preview_text(self.previews))
         self.query_one("#submit", Button).disabled = False
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "submit":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
     def action_submit(self) -> None:
         if self.busy or not actions.writable(self.shell):
             return
@@ -140,6 +133,3 @@ class AppDeleteScreen(ModalScreen[Task | None]):
     def _ready(self) -> None:
         self.busy = False
         self.query_one("#submit", Button).disabled = False
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ccseone_tui.domain.errors import CcseoneError
@@ -20,6 +18,7 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import actions, workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.app_publish import Loaded
+from ccseone_tui.ui.screens.form_screen import FormScreen
 from ccseone_tui.ui.widgets.app_plan import AppPlanList
 from ccseone_tui.ui.widgets.form import FormError
 
@@ -27,7 +26,9 @@ if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
 
 
-class AppRollbackScreen(ModalScreen[Task | None]):
+class AppRollbackScreen(FormScreen[Task | None]):
+    """Its Submit/Cancel buttons behave as in every form dialog (FormScreen)."""
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "cancel", "key.cancel"),
         Binding("ctrl+s", "submit", "apps.ui.rollback"),
@@ -87,14 +88,6 @@ class AppRollbackScreen(ModalScreen[Task | None]):
             if changed:
                 plan_list.compare(changed[0])
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "submit":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
     def action_submit(self) -> None:
         if self.busy or not actions.writable(self.shell):
             return
@@ -129,6 +122,3 @@ class AppRollbackScreen(ModalScreen[Task | None]):
     def _ready(self) -> None:
         self.busy = False
         self.query_one("#submit", Button).disabled = False
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

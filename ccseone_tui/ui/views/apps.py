@@ -16,7 +16,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.domain.apps import DRAFT
 from ccseone_tui.i18n import t
@@ -92,14 +91,7 @@ class AppsView(TableView[Any]):
     # ---- actions -------------------------------------------------------------------------
 
     def highlighted_name(self) -> str | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
-        row = self.rows.get(str(key))
+        row = self.highlighted()
         return row.app.name if row is not None else None
 
     def _with_app(self, then: Any) -> None:

@@ -13,7 +13,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.domain.models import ClusterStatus, MemberCluster
 from ccseone_tui.i18n import t
@@ -108,16 +107,6 @@ class ClustersView(TableView[MemberCluster]):
         return "\n".join((super().search_text(row), fmt.labels(row.labels), row.api_server, row.id))
 
     # ---- actions -------------------------------------------------------------------------
-
-    def highlighted(self) -> MemberCluster | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
-        return self.rows.get(str(key))
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -7,7 +7,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.domain.models import ControlInstance
 from ccseone_tui.i18n import t
@@ -63,16 +62,6 @@ class InstancesView(TableView[ControlInstance]):
         if instance is not None:
             self.shell.use_instance(instance)
             actions.open_instance(self.shell, instance)
-
-    def highlighted(self) -> ControlInstance | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
-        return self.rows.get(str(key))
 
     def action_create(self) -> None:
         actions.create_instance(self.shell)

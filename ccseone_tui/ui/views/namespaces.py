@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.namespaces import NamespaceStatus
@@ -152,16 +151,6 @@ class NamespacesView(TableView[NamespaceStatus]):
         ns = row.namespace
         return "\n".join((super().search_text(row), fmt.labels(ns.labels),
                           *(c.cluster.name for c in row.clusters)))
-
-    def highlighted(self) -> NamespaceStatus | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
-        return self.rows.get(str(key))
 
     # ---- actions -------------------------------------------------------------------------
 

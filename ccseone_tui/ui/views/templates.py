@@ -13,7 +13,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from ccseone_tui.domain.models import Template
 from ccseone_tui.i18n import t
@@ -140,16 +139,6 @@ class TemplatesView(TableView[Any]):  # rows are the service's TemplateRow
         return t("view.count.templates", count=len(self.rows))
 
     # ---- actions -------------------------------------------------------------------------
-
-    def highlighted(self) -> Any | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except CellDoesNotExist:
-            return None
-        return self.rows.get(str(key))
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:

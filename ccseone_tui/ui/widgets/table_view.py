@@ -60,6 +60,17 @@ class TableView(Vertical, Generic[T]):
         self.filter_text = ""
         self.loaded = False
 
+    def highlighted(self) -> T | None:
+        """The row under the table's cursor, or None (empty table, no cursor row)."""
+        table = self.table
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return self.rows.get(str(key))
+
     # ---- what subclasses provide -------------------------------------------------------
 
     async def fetch(self) -> list[T]:
