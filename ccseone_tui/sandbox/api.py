@@ -12,9 +12,10 @@ import yaml
 from aiohttp import web
 
 from ccseone_tui.sandbox import discovery
+from ccseone_tui.sandbox.authn import USER_KEY, User
 from ccseone_tui.sandbox.logs import serve_logs
 from ccseone_tui.sandbox.patches import json_patch, merge_patch
-from ccseone_tui.sandbox.resources import ResourceType
+from ccseone_tui.sandbox.resources import CSRS, ResourceType
 from ccseone_tui.sandbox.selectors import combine, parse_field_selector, parse_label_selector
 from ccseone_tui.sandbox.status import (
     ApiError,
@@ -166,6 +167,8 @@ class Api:
                 if t.rt.namespaced and t.namespace is None:
                     raise path_not_found()
                 body = await self._body(request)
+                if t.rt.key == CSRS.key:
+                    _set_requester(body, request.get(USER_KEY))
                 obj = self.writes.create(t.rt, ns, body, self._manager(request), dry_run)
                 return json_response(self._out(t.rt, obj), 201)
             if method == "DELETE":
@@ -345,6 +348,21 @@ class Api:
             except (yaml.YAMLError, UnicodeDecodeError) as exc:
                 raise bad_request(f"error decoding YAML: {exc}") from exc
         return self._decode(raw)
+
+
+def _set_requester(body: Any, user: User | None) -> None:
+    """The API server overwrites a CSR's requester fields with the authenticated caller
+    (approvers such as `clusteradm accept` trust spec.username because of it)."""
+    if not isinstance(body, dict) or user is None:
+        return
+    spec = body.setdefault("spec", {})
+    if isinstance(spec, dict):
+        spec["username"] = user.name
+        spec["groups"] = list(user.groups)
+        if user.uid:
+            spec["uid"] = user.uid
+        else:
+            spec.pop("uid", None)
 
 
 def _scale_of(obj: Obj) -> Obj:

@@ -77,3 +77,26 @@ def age_of(timestamp: str | None, now: int | None = None) -> str:
     if ns is None:
         return "<unknown>"
     return human_duration(((now_ns() if now is None else now) - ns) / NS)
+
+
+def rfc3339_micro(seconds: float) -> str:
+    """metav1.MicroTime (``2024-05-01T10:00:00.123456Z``), what Lease.spec.renewTime holds."""
+    whole = int(seconds)
+    micros = round((seconds - whole) * 1_000_000)
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, micros - 1_000_000
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{micros:06d}Z"
+
+
+class OffsetClock:
+    """Wall-clock seconds plus an offset that tests advance, so lease grace periods expire
+    at once instead of after a real wait (shared by an emulated OCM hub and its agents)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from ccseone_tui.sandbox.charts import SandboxChartRepo
+from ccseone_tui.sandbox.ocm_fleet import OcmSandbox
 from ccseone_tui.sandbox.server import SandboxCluster
 
 
@@ -73,7 +74,14 @@ class SandboxFleet:
         history_size: int = 500,
         max_events: int = 300,
         tls: bool = False,
+        ocm: bool = False,
+        hub_name: str = "hub",
+        ocm_version: str = "v1.0.0",
+        managed_serviceaccount: bool = False,
+        lease_watchdog_interval: float = 5.0,
     ) -> None:
+        """``ocm=True`` adds an emulated OCM hub cluster (context ``hub_name``, not in
+        ``clusters``) and a klusterlet operator on every member; see ``ocm_fleet``."""
         self._count = clusters
         self._prefix = name_prefix
         self._defaults: dict[str, Any] = {
@@ -87,6 +95,12 @@ class SandboxFleet:
         self._given_path = Path(kubeconfig_path) if kubeconfig_path is not None else None
         self.kubeconfig_path: Path = self._given_path or Path()
         self.clusters: list[SandboxCluster] = []
+        self._ocm_opts: dict[str, Any] | None = dict(
+            ocm_version=ocm_version, managed_serviceaccount=managed_serviceaccount,
+            watchdog_interval=lease_watchdog_interval) if ocm else None
+        self._hub_name = hub_name
+        self.hub: SandboxCluster | None = None  # the OCM hub cluster (ocm=True)
+        self.ocm: OcmSandbox | None = None
         # index.yaml + .tgz of the sandbox charts (and the same as OCI): templates have a repo
         self.chart_repo = SandboxChartRepo()
 
@@ -109,15 +123,38 @@ class SandboxFleet:
             self._own_dir = Path(tempfile.mkdtemp(prefix="ccseone-sandbox-"))
             self.kubeconfig_path = self._own_dir / "kubeconfig"
         self.clusters = [self._new_cluster(i) for i in range(self._count)]
+        if self._ocm_opts is not None:
+            self.hub = self._new_cluster(self._count, name=self._hub_name)
         try:
-            await asyncio.gather(self.chart_repo.start(), *(c.start() for c in self.clusters))
+            await asyncio.gather(self.chart_repo.start(), *(c.start() for c in self._all()))
+            if self.hub is not None and self._ocm_opts is not None:
+                self.ocm = OcmSandbox(self.hub, self.clusters, **self._ocm_opts)
+                await self.ocm.start()
         except BaseException:
             await self.stop()
             raise
-        write_kubeconfig(self.kubeconfig_path, self.clusters)
+        write_kubeconfig(self.kubeconfig_path, self._all())
+
+    def _all(self) -> list[SandboxCluster]:
+        """Members, then the hub: every context of the kubeconfig."""
+        return self.clusters + ([self.hub] if self.hub is not None else [])
+
+    async def join(self, member: SandboxCluster | str, *, accept: bool = False,
+                   cluster_name: str | None = None, token: str | None = None,
+                   values: dict[str, Any] | None = None) -> None:
+        """Join ``member`` to the OCM hub like `clusteradm join` (and `accept`)."""
+        if self.ocm is None:
+            raise RuntimeError("this fleet has no OCM hub (SandboxFleet(ocm=True))")
+        cluster = self[member] if isinstance(member, str) else member
+        await self.ocm.join(cluster, accept=accept, cluster_name=cluster_name, token=token,
+                            values=values)
 
     async def stop(self) -> None:
-        results = await asyncio.gather(self.chart_repo.stop(), *(c.stop() for c in self.clusters),
+        if self.ocm is not None:
+            with contextlib.suppress(Exception):
+                await self.ocm.stop()
+            self.ocm = None
+        results = await asyncio.gather(self.chart_repo.stop(), *(c.stop() for c in self._all()),
                                        return_exceptions=True)
         for r in results:
             if isinstance(r, BaseException) and not isinstance(r, Exception):
@@ -142,22 +179,28 @@ class SandboxFleet:
             raise ValueError(f"a sandbox cluster named {cluster.name!r} already exists")
         await cluster.start()
         self.clusters.append(cluster)
-        write_kubeconfig(self.kubeconfig_path, self.clusters)
+        if self.ocm is not None:
+            self.ocm.attach(cluster)
+        write_kubeconfig(self.kubeconfig_path, self._all())
         return cluster
 
     async def remove_cluster(self, name: str) -> None:
         """Stop a cluster and drop its context from the kubeconfig."""
         cluster = self[name]
+        if self.ocm is not None:
+            await self.ocm.detach(cluster)
         await cluster.stop()
         self.clusters.remove(cluster)
-        write_kubeconfig(self.kubeconfig_path, self.clusters)
+        write_kubeconfig(self.kubeconfig_path, self._all())
 
     async def settle(self) -> None:
         """Wait until every cluster's controller is idle."""
-        await asyncio.gather(*(c.settle() for c in self.clusters))
+        await asyncio.gather(*(c.settle() for c in self._all()))
+        if self.ocm is not None:
+            await self.ocm.hub.settle()
 
     def __getitem__(self, name: str) -> SandboxCluster:
-        for c in self.clusters:
+        for c in self._all():
             if c.name == name:
                 return c
         raise KeyError(name)

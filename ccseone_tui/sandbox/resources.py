@@ -104,11 +104,18 @@ BUILTIN: tuple[ResourceType, ...] = (
        False, short_names=("crd", "crds"), status_subresource=True,
        subresources=("status",)),
     _t("events.k8s.io", "v1", "events", "Event", True, short_names=("ev",), generation=False),
+    # The OCM registration flow (agents ask for client certificates, leases are heartbeats)
+    # uses these; every real cluster serves them, so every sandbox cluster does too.
+    _t("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest",
+       False, short_names=("csr",), status_subresource=True, generation=False,
+       subresources=("approval", "status")),
+    _t("coordination.k8s.io", "v1", "leases", "Lease", True, generation=False),
 )
 
 # Preferred order of groups in /apis, like a real server lists them.
 BUILTIN_GROUPS: tuple[str, ...] = (
-    "apps", "events.k8s.io", "batch", "rbac.authorization.k8s.io", "apiextensions.k8s.io",
+    "apps", "events.k8s.io", "batch", "certificates.k8s.io", "rbac.authorization.k8s.io",
+    "apiextensions.k8s.io", "coordination.k8s.io",
 )
 
 _BUILTIN_INDEX: dict[tuple[str, str, str], ResourceType] = {
@@ -119,6 +126,8 @@ CORE: dict[str, ResourceType] = {t.plural: t for t in BUILTIN if t.group == ""}
 APPS: dict[str, ResourceType] = {t.plural: t for t in BUILTIN if t.group == "apps"}
 JOBS = _BUILTIN_INDEX[("batch", "v1", "jobs")]
 CRDS = _BUILTIN_INDEX[("apiextensions.k8s.io", "v1", "customresourcedefinitions")]
+CSRS = _BUILTIN_INDEX[("certificates.k8s.io", "v1", "certificatesigningrequests")]
+LEASES = _BUILTIN_INDEX[("coordination.k8s.io", "v1", "leases")]
 
 
 def crd_types(crd: dict[str, Any]) -> list[ResourceType]:

@@ -10,11 +10,22 @@ import random
 import secrets
 import socket
 import ssl
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
 from ccseone_tui.sandbox.api import Api, json_response
+from ccseone_tui.sandbox.authn import (
+    ADMIN,
+    ANONYMOUS,
+    USER_KEY,
+    Attributes,
+    User,
+    admin_user,
+    request_attributes,
+    service_account_user,
+)
 from ccseone_tui.sandbox.controller import Controller
 from ccseone_tui.sandbox.events import EventRecorder
 from ccseone_tui.sandbox.faults import Faults
@@ -29,7 +40,9 @@ from ccseone_tui.sandbox.writes import Writes
 
 log = logging.getLogger(__name__)
 # Paths the real API server lets anyone read (system:public-info-viewer).
-_PUBLIC = frozenset({"/version", "/healthz", "/readyz", "/livez"})
+_PUBLIC = frozenset({"/version", "/healthz", "/readyz", "/livez",
+                     # kubeadm lets anyone read it; `clusteradm join` reads the hub CA there
+                     "/api/v1/namespaces/kube-public/configmaps/cluster-info"})
 _REQUEST_LOG_CAP = 10_000
 
 
@@ -68,6 +81,10 @@ class SandboxCluster:
         self.tokens = TokenAuthority(self.state)  # service-account tokens (TokenRequest)
         self.requests: list[tuple[str, str]] = []
         self.outage = False
+        self._outage_listeners: list[Callable[[bool], None]] = []
+        # Plug-ins of the emulated OCM hub: extra credentials and a narrower authorizer.
+        self.authenticators: list[Callable[[str], User | None]] = []
+        self.authorizer: Callable[[User, Attributes], None] | None = None
         self._api = Api(self)
         self._runner: web.ServerRunner | None = None
         self._site: web.SockSite | None = None
@@ -131,6 +148,8 @@ class SandboxCluster:
                         transport.abort()
         else:
             await self._listen()
+        for listener in list(self._outage_listeners):
+            listener(down)
 
     def log_source(self, namespace: str, pod: str, container: str | None = None) -> LogSource:
         """The deterministic log of a pod's container: ``line_time(n)``, ``render(n, t)``,
@@ -188,16 +207,39 @@ class SandboxCluster:
             del self.requests[:_REQUEST_LOG_CAP]
 
     def _authenticate(self, request: web.BaseRequest) -> None:
+        """Leaves the caller's ``User`` on the request (CSRs record it as the requester)
+        and applies the optional authorizer."""
         header = request.headers.get("Authorization", "")
         if not header and request.path in _PUBLIC:
+            request[USER_KEY] = ANONYMOUS
             return
         scheme, _, token = header.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer":
             raise unauthorized()
-        # the admin token of the kubeconfig, or a service-account token it minted
-        if not secrets.compare_digest(token, self.token) and self.tokens.verify(token) is None:
+        # the admin token of the kubeconfig, a service-account token it minted, or a
+        # credential a plugged-in authenticator (the OCM hub's signer) recognises
+        user: User | None = None
+        if secrets.compare_digest(token, self.token):
+            user = admin_user()
+        elif (subject := self.tokens.verify(token)) is not None:
+            user = service_account_user(subject)
+        else:
+            for authenticate in self.authenticators:
+                if (user := authenticate(token)) is not None:
+                    break
+        if user is None:
             raise unauthorized()
+        request[USER_KEY] = user
+        if self.authorizer is not None and user.name != ADMIN:
+            attrs = request_attributes(self, request)
+            if attrs is not None:
+                self.authorizer(user, attrs)
+
+    def on_outage(self, listener: Callable[[bool], None]) -> None:
+        """Call ``listener(down)`` whenever the outage state changes (emulated agents
+        running "on" this cluster stop and resume with it)."""
+        self._outage_listeners.append(listener)
 
     def stats(self) -> dict[str, Any]:
         return {"resourceVersion": self.state.resource_version,

@@ -260,6 +260,11 @@ class Writes:
     ) -> dict[str, Any]:
         if subresource == "status":
             new = {**clone(old), "status": new.get("status", {})}
+        elif subresource == "approval":
+            # CSR /approval (kubectl certificate approve) writes status.conditions only.
+            conditions = clone((new.get("status") or {}).get("conditions") or [])
+            new = {**clone(old), "status": {**clone(old.get("status") or {}),
+                                            "conditions": conditions}}
         elif rt.status_subresource and "status" in old:
             new["status"] = clone(old["status"])
         elif rt.status_subresource:
