@@ -138,6 +138,8 @@ def apply_defaults(
                 "batch.kubernetes.io/job-name": meta["name"], "job-name": meta["name"],
             })
             obj["status"] = {}
+    elif rt.group == "certificates.k8s.io" and creating:
+        obj.setdefault("status", {})  # a new CSR reads back with an empty status
     elif rt.group == "apiextensions.k8s.io":
         spec = obj.setdefault("spec", {})
         names = dict(spec.get("names") or {})
