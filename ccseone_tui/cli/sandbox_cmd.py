@@ -17,5 +17,8 @@ def run_sandbox(args: argparse.Namespace) -> int:
     path = Path(args.sandbox_kubeconfig) if args.sandbox_kubeconfig else None
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_sandbox_forever(clusters=args.clusters, latency_ms=args.latency,
-                                        kubeconfig_path=path, version=args.k8s_version))
+                                        kubeconfig_path=path, version=args.k8s_version,
+                                        ocm=getattr(args, "ocm", False),
+                                        managed_serviceaccount=getattr(
+                                            args, "managed_serviceaccount", False)))
     return 0

@@ -136,3 +136,35 @@ async def test_usage_errors_exit_2(shim_dir: Path) -> None:
     assert code == 2 and "unrecognized arguments: --no-such-flag" in err
     code, _, err = await clusteradm(shim_dir, "join", "--hub-token", "t")
     assert code == 2 and "hub-apiserver, hub-token and cluster-name is required" in err
+
+
+async def test_sandbox_up_ocm_prints_the_hub_and_the_shim(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import contextlib
+
+    import yaml
+
+    from ccseone_tui.sandbox import run_sandbox_forever
+
+    path = tmp_path / "kubeconfig"
+    task = asyncio.create_task(run_sandbox_forever(2, 0.0, path, "v1.30.2", tls=False,
+                                                   ocm=True))
+    out = ""
+    try:
+        for _ in range(500):  # the banner is printed once everything listens
+            out += capsys.readouterr().out
+            if "clusteradm:" in out or task.done():
+                break
+            await asyncio.sleep(0.01)
+        assert not task.done()
+        doc = yaml.safe_load(path.read_text())
+        assert [c["name"] for c in doc["contexts"]] == ["sandbox-1", "sandbox-2", "hub"]
+        shim = Path(out.split("clusteradm:", 1)[1].split()[0])
+        assert shim.name == "clusteradm" and os.access(shim, os.X_OK)
+        assert "context hub" in out
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    # the shim's temporary directory is removed at exit
+    assert not shim.parent.exists()
