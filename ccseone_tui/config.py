@@ -148,10 +148,46 @@ def _check(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) and make it 0700: it holds the cache and credentials."""
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    """Make sure ``path`` exists. Only the directories created here get 0700 (they hold the
+    cache and credentials); a directory that already exists is never changed: it may be a
+    shared one (the system temp dir, the working directory) that is not ours to lock down."""
+    missing: list[Path] = []
+    p = Path(path)
+    while not p.exists():
+        missing.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:  # another process made it meanwhile: it is theirs, not ours
+            continue
+        os.chmod(d, 0o700)  # mkdir's mode is filtered by the umask
     return path
+
+
+def is_within(path: Path, root: Path) -> bool:
+    """True when ``path`` is ``root`` or inside it (both made absolute, symlinks resolved)."""
+    try:
+        Path(path).resolve().relative_to(Path(root).resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def unsafe_dir_warning(path: Path) -> str | None:
+    """A warning for a directory others may write to without the sticky bit: they could
+    rename or replace the files ccseone keeps there."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if st.st_mode & 0o022 and not st.st_mode & 0o1000:
+        return (f"{path} can be written by other users (mode {st.st_mode & 0o7777:04o}) and has "
+                "no sticky bit: they could replace ccseone's files there; use a private "
+                "directory")
+    return None
 
 
 def write_private_file(path: Path, data: str | bytes) -> None:
@@ -200,7 +236,9 @@ __all__ = [
     "SettingsError",
     "default_config_path",
     "ensure_private_dir",
+    "is_within",
     "load_settings",
     "settings_field_names",
+    "unsafe_dir_warning",
     "write_private_file",
 ]

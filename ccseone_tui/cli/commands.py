@@ -203,8 +203,15 @@ HANDLERS = {"instances": _instances, "clusters": _clusters, "ns": _ns,
             "fleet": _fleet}
 
 
+def tell_store_notes(services: Services) -> None:
+    """A damaged cache moved aside or an unsafe directory: said on stderr, never silently."""
+    for note in services.store_notes:
+        print(f"ccseone: {note}", file=sys.stderr)
+
+
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     services = await open_services(settings)
+    tell_store_notes(services)
     try:
         return await HANDLERS[args.command](args, services)
     finally:

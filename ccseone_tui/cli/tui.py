@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
 from ccseone_tui.config import Settings
 
@@ -12,6 +13,8 @@ async def _run(settings: Settings) -> int:
     from ccseone_tui.ui.app import CcseoneApp
 
     services = await open_services(settings)
+    for note in services.store_notes:  # also on the TUI's banner; stderr outlives the screen
+        print(f"ccseone: {note}", file=sys.stderr)
     try:
         await CcseoneApp(services).run_async()
     finally:

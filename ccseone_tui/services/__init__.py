@@ -101,6 +101,15 @@ class Services:
         """Set when the cache file was corrupt and was moved aside at open."""
         return getattr(self.store, "recovery_message", None)
 
+    @property
+    def store_notes(self) -> list[str]:
+        """What opening the cache has to tell the user, loudly: a damaged file moved aside,
+        an unsafe directory."""
+        notes = list(getattr(self.store, "warnings", []))
+        if self.recovery_message:
+            notes.insert(0, self.recovery_message)
+        return notes
+
     def is_production(self, cluster: MemberCluster) -> bool:
         return self.guard.is_production(cluster)
 
@@ -114,7 +123,7 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
     from ccseone_tui.kube import KubePool
     from ccseone_tui.store import Store
 
-    store = await Store.open(settings.db_path)
+    store = await Store.open(settings.db_path, own_root=settings.resolved_data_dir)
     pool = KubePool(settings)
     events = EventBus()
     guard = Guard(settings.read_only, settings.production_selector)

@@ -15,6 +15,7 @@ from ccseone_tui.store.errors import (
     MigrationFailed,
     MissingReference,
     NameTaken,
+    NotACcseoneDatabase,
     RecordNotFound,
     StoreError,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "MigrationFailed",
     "MissingReference",
     "NameTaken",
+    "NotACcseoneDatabase",
     "RecordNotFound",
     "Store",
     "StoreError",

@@ -44,6 +44,19 @@ class DatabaseTooNew(StoreError):
         )
 
 
+class NotACcseoneDatabase(StoreError):
+    """A file given as the cache that ccseone did not write: refused, left untouched (the
+    move-aside recovery is for damaged ccseone databases only)."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: not a ccseone database: {why}; it was left untouched. Give --db a new "
+            "file name or an existing ccseone database",
+            path=str(path),
+        )
+
+
 class MigrationFailed(StoreError):
     """A migration failed; it was rolled back, the database is as it was (and backed up)."""
 
@@ -148,6 +161,7 @@ __all__ = [
     "MigrationFailed",
     "MissingReference",
     "NameTaken",
+    "NotACcseoneDatabase",
     "RecordNotFound",
     "StoreError",
 ]

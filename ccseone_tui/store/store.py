@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from ccseone_tui.config import ensure_private_dir
+from ccseone_tui.config import ensure_private_dir, is_within, unsafe_dir_warning
 from ccseone_tui.store.apps import AppsTable
 from ccseone_tui.store.clusters import ClustersTable
 from ccseone_tui.store.connection import Database, chmod_private, is_corruption
-from ccseone_tui.store.errors import DatabaseTooNew, StoreError
+from ccseone_tui.store.errors import DatabaseTooNew, NotACcseoneDatabase, StoreError
 from ccseone_tui.store.instances import InstancesTable
 from ccseone_tui.store.journal import JournalTable
 from ccseone_tui.store.migrations import LATEST, free_name, migrate
@@ -56,13 +56,19 @@ class Store(
         self.recovery_message: str | None = None
         # set when a migration ran on an existing database: the copy made before it
         self.backup_path: Path | None = None
+        # things the user should hear about (an unsafe directory …); front ends print them
+        self.warnings: list[str] = []
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
-        """Create the directory (0700) and file (0600) if needed, check the file, move a
-        damaged one aside, and migrate. ``DatabaseTooNew`` if a newer ccseone wrote it."""
+    async def open(cls, path: Path, *, own_root: Path | None = None) -> Store:
+        """Check the file, move a damaged ccseone database aside, and migrate.
+
+        ``own_root`` is ccseone's own data directory: a missing parent of ``path`` is created
+        (0700) only inside it (``None``: the parent itself is ccseone's). An existing
+        directory is never changed. A file that is not a ccseone database is refused and left
+        as it is (``NotACcseoneDatabase``); ``DatabaseTooNew`` if a newer ccseone wrote it."""
         # file-system work off the event loop: the data dir may sit on a slow home mount
-        path = await asyncio.to_thread(_prepare_dir, path)
+        path, warnings = await asyncio.to_thread(_prepare_dir, path, own_root)
         recovered_from: Path | None = None
         message: str | None = None
         try:
@@ -70,8 +76,9 @@ class Store(
         except _Corrupt as exc:
             recovered_from = await asyncio.to_thread(_move_aside, path)
             message = (
-                f"The cache {path} was damaged ({exc}); it was moved to {recovered_from} and "
-                "a new, empty cache was created. Re-add or re-sync what is missing."
+                f"The ccseone cache {path} was damaged ({exc}); it was moved to "
+                f"{recovered_from} and a new, empty cache was created. Re-add or re-sync what "
+                "is missing."
             )
             log.warning("%s", message)
             db = await _open_checked(path)
@@ -85,6 +92,7 @@ class Store(
         store.recovered_from = recovered_from
         store.recovery_message = message
         store.backup_path = backup
+        store.warnings = warnings
         return store
 
     async def close(self) -> None:
@@ -114,12 +122,12 @@ class Store(
 
 
 async def _open_checked(path: Path) -> Database:
-    """Connect, refuse a too-new file, check integrity, switch to WAL. Nothing is written
-    before the version and integrity checks pass."""
+    """Connect, refuse what is not a ccseone database, check integrity, switch to WAL.
+    Nothing is written before the version and integrity checks pass."""
     if not await asyncio.to_thread(_has_sqlite_header, path):
         # decided before SQLite opens it: SQLite would delete a -wal next to a file whose
-        # header it does not recognise, and that file must be kept as it is
-        raise _Corrupt("file is not a database")
+        # header it does not recognise, and that file is the user's, not ours to move
+        raise NotACcseoneDatabase(path, "it is not an SQLite database (header check)")
     try:
         db = await Database.connect(path)
     except sqlite3.DatabaseError as exc:
@@ -130,6 +138,15 @@ async def _open_checked(path: Path) -> Database:
         version = int(await db.pragma("PRAGMA user_version"))
         if version > LATEST:
             raise DatabaseTooNew(path, version, LATEST)
+        if version == 0:
+            # every ccseone schema sets user_version in the transaction that creates it, so
+            # tables without one belong to another program's database
+            tables = [str(r[0]) for r in await db.pragma_all(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 4")]
+            if tables:
+                raise NotACcseoneDatabase(
+                    path, f"it is an SQLite database of another program (tables: "
+                          f"{', '.join(tables)})")
         # quick_check: the O(N) subset of integrity_check, fast enough for every start
         problems = [str(r[0]) for r in await db.pragma_all("PRAGMA quick_check")]
         if problems != ["ok"]:
@@ -165,10 +182,24 @@ def _has_sqlite_header(path: Path) -> bool:
     return head in (b"", _SQLITE_HEADER)
 
 
-def _prepare_dir(path: Path) -> Path:
+def _prepare_dir(path: Path, own_root: Path | None) -> tuple[Path, list[str]]:
+    """Where the database goes: an existing directory is used as it is (a warning when others
+    may write to it); a missing one is created only inside ccseone's own data directory."""
     path = Path(path).expanduser()
-    ensure_private_dir(path.parent)
-    return path
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory; give --db the path of a database file "
+                         f"(e.g. {path / 'ccseone.db'})")
+    parent = path.parent
+    if parent.is_dir():
+        warning = unsafe_dir_warning(parent)
+        return path, [warning] if warning else []
+    if parent.exists():
+        raise StoreError(f"{parent} is not a directory; give --db a path in a directory")
+    if own_root is not None and not is_within(parent, own_root):
+        raise StoreError(f"{parent} does not exist; create it first (mkdir -p {parent}) or "
+                         "give --db a path in an existing directory")
+    ensure_private_dir(parent)
+    return path, []
 
 
 def _move_aside(path: Path) -> Path:

@@ -93,6 +93,8 @@ class CcseoneApp(App[None]):
             self.call_after_refresh(freeze_startup_objects)
         if self._bad_theme:
             self.notify(t("theme.unknown", theme=self.services.settings.theme), severity="warning")
+        for note in self.services.store_notes:  # a damaged cache moved aside, an unsafe dir
+            self.notify(note, title=t("store.notice"), severity="error", timeout=60)
 
     def on_unmount(self) -> None:
         self.services.events.unsubscribe(self._on_service_event)

@@ -12,7 +12,14 @@ import pytest
 
 from ccseone_tui.domain.journal import JournalEntry
 from ccseone_tui.domain.models import ControlInstance
-from ccseone_tui.store import SCHEMA_VERSION, DatabaseTooNew, MigrationFailed, Store, migrations
+from ccseone_tui.store import (
+    SCHEMA_VERSION,
+    DatabaseTooNew,
+    MigrationFailed,
+    NotACcseoneDatabase,
+    Store,
+    migrations,
+)
 from ccseone_tui.store import store as store_module
 from ccseone_tui.store.connection import is_corruption
 from ccseone_tui.store.migrations import MIGRATIONS, split_statements
@@ -30,6 +37,12 @@ def read(path: Path) -> bytes:
 
 def write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
+
+
+def scribble(path: Path, offset: int, data: bytes) -> None:
+    with path.open("r+b") as fh:
+        fh.seek(offset)
+        fh.write(data)
 
 
 def mtime(path: Path) -> int:
@@ -171,24 +184,49 @@ async def test_database_too_new_is_refused_and_untouched(db_path: Path) -> None:
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["ccseone.db"]
 
 
-async def test_garbage_file_is_moved_aside_and_replaced(db_path: Path) -> None:
+async def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(db_path: Path) -> None:
+    """Hardening #2: `--db ~/notes.txt` must never rename the user's file and start over."""
     db_path.parent.mkdir(parents=True)
     garbage = b"this is not sqlite at all\n" * 400
     write(db_path, garbage)
     write(Path(f"{db_path}-wal"), b"stale wal")
+    modified = mtime(db_path)
+    with pytest.raises(NotACcseoneDatabase) as err:
+        await Store.open(db_path)
+    assert str(db_path) in str(err.value) and "not an SQLite database" in str(err.value)
+    assert read(db_path) == garbage and mtime(db_path) == modified
+    assert read(Path(f"{db_path}-wal")) == b"stale wal"
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ccseone.db", "ccseone.db-wal"]
+
+
+async def test_another_programs_sqlite_database_is_refused_and_untouched(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE moz_places (url)")
+    conn.commit()
+    conn.close()
+    before = read(db_path)
+    with pytest.raises(NotACcseoneDatabase) as err:
+        await Store.open(db_path)
+    assert "moz_places" in str(err.value)
+    assert read(db_path) == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ccseone.db"]
+
+
+async def test_a_damaged_ccseone_database_is_moved_aside_loudly(db_path: Path) -> None:
+    store = await Store.open(db_path)
+    await store.add_instance(ControlInstance(id="i", name="n", region="r"))
+    await store.close()
+    size = len(read(db_path))
+    scribble(db_path, 100, b"\xff" * 3000)  # keep the header, break the schema page
     store = await Store.open(db_path)
     try:
         moved = store.recovered_from
         assert moved is not None and moved.name.startswith("ccseone.db.corrupt-")
-        assert read(moved) == garbage  # kept, not deleted or overwritten
-        assert read(Path(f"{moved}-wal")) == b"stale wal"
-        assert mode(moved) == 0o600
+        assert len(read(moved)) == size and mode(moved) == 0o600
         assert store.recovery_message and str(moved) in store.recovery_message
-        assert "not a database" in store.recovery_message
-        # and the fresh one works
+        assert "ccseone cache" in store.recovery_message
         assert await store.schema_version() == SCHEMA_VERSION
-        await store.add_instance(ControlInstance(id="i", name="n", region="r"))
-        assert store.backup_path is None
     finally:
         await store.close()
 
