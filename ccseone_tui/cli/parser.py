@@ -173,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kubeconfig", dest="sandbox_kubeconfig", metavar="PATH",
                    help="where to write the kubeconfig (default: a temp file)")
     p.add_argument("--k8s-version", default="v1.30.2", help="version the clusters report")
+    p.add_argument("--ocm", action="store_true",
+                   help="also serve an emulated Open Cluster Management hub (context 'hub')")
+    p.add_argument("--managed-serviceaccount", action="store_true",
+                   help="with --ocm: run the managed-serviceaccount addon on accepted clusters")
 
     p = sub.add_parser("demo", help="open the TUI on a live 3-cluster sandbox fleet")
     p.add_argument("--clusters", type=int, default=3)
