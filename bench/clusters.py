@@ -47,8 +47,8 @@ from ccseone_tui.config import Settings  # noqa: E402
 from ccseone_tui.domain.models import ClusterStatus  # noqa: E402
 from ccseone_tui.services import Services, open_services  # noqa: E402
 from ccseone_tui.services.events import ClusterProbed  # noqa: E402
-from ccseone_tui.services.fleet import ClusterAnswer  # noqa: E402
-from ccseone_tui.services.fleet_rows import pod_row  # noqa: E402
+from ccseone_tui.services.fleet.rows import pod_row  # noqa: E402
+from ccseone_tui.services.fleet.service import ClusterAnswer  # noqa: E402
 
 SIZE = (160, 45)
 
@@ -249,8 +249,8 @@ async def keys_while_refreshing(s: Services, presses: int) -> None:
 
 
 async def fleet_view(s: Services, first_cluster: str, clusters: int) -> None:
-    from ccseone_tui.services.fleet import FleetResult
-    from ccseone_tui.services.fleet_rows import KINDS
+    from ccseone_tui.services.fleet.rows import KINDS
+    from ccseone_tui.services.fleet.service import FleetResult
     from ccseone_tui.ui import messages as msg
     from ccseone_tui.ui.app import CcseoneApp
     from ccseone_tui.ui.sections import section

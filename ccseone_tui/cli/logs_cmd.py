@@ -18,7 +18,7 @@ import time
 from typing import TextIO
 
 from ccseone_tui.services import Services
-from ccseone_tui.services.log_stream import LINE, LogRecord, LogStream
+from ccseone_tui.services.logs.stream import LINE, LogRecord, LogStream
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -138,7 +138,7 @@ def _public(source: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _one_row(s: Services, name: str) -> dict[str, Any]:
-    from ccseone_tui.services.template_rows import TemplateRow
+    from ccseone_tui.services.templates.rows import TemplateRow
 
     t = await s.templates.get(name)
     return _row(TemplateRow(t, await s.templates.used_by(t)))

@@ -11,19 +11,19 @@ from typing import TYPE_CHECKING, Any
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.engines import LocalEngine
-from ccseone_tui.services.clusters import AssociateRequest, ClustersService
+from ccseone_tui.services.clusters.service import AssociateRequest, ClustersService
 from ccseone_tui.services.events import EventBus
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
 from ccseone_tui.services.tasks import TasksService
 
 if TYPE_CHECKING:
-    from ccseone_tui.services.apps import AppsService
-    from ccseone_tui.services.fleet import FleetService
-    from ccseone_tui.services.logs import LogsService
-    from ccseone_tui.services.namespaces import NamespacesService
-    from ccseone_tui.services.registration import RegistrationService
-    from ccseone_tui.services.templates import TemplatesService
+    from ccseone_tui.services.apps.service import AppsService
+    from ccseone_tui.services.clusters.registration import RegistrationService
+    from ccseone_tui.services.fleet.service import FleetService
+    from ccseone_tui.services.logs.service import LogsService
+    from ccseone_tui.services.namespaces.service import NamespacesService
+    from ccseone_tui.services.templates.service import TemplatesService
 
 
 def current_user() -> str:
@@ -51,7 +51,7 @@ class Services:
 
     @cached_property
     def fleet(self) -> FleetService:
-        from ccseone_tui.services.fleet import FleetService
+        from ccseone_tui.services.fleet.service import FleetService
 
         return FleetService(self.clusters, self.instances, self.guard,
                             connect_timeout=self.settings.connect_timeout,
@@ -59,14 +59,14 @@ class Services:
 
     @cached_property
     def logs(self) -> LogsService:
-        from ccseone_tui.services.logs import LogsService
+        from ccseone_tui.services.logs.service import LogsService
 
         return LogsService(self.store, self.clusters, self.tasks, self.events,
                            self.settings.log_max_streams)
 
     @cached_property
     def registration(self) -> RegistrationService:
-        from ccseone_tui.services.registration import RegistrationService
+        from ccseone_tui.services.clusters.registration import RegistrationService
 
         return RegistrationService(self.store, self.engine, self.pool, self.settings,
                                    self.events, self.guard, self.tasks, self.instances,
@@ -74,20 +74,20 @@ class Services:
 
     @cached_property
     def namespaces(self) -> NamespacesService:
-        from ccseone_tui.services.namespaces import NamespacesService
+        from ccseone_tui.services.namespaces.service import NamespacesService
 
         return NamespacesService(self.store, self.clusters, self.instances, self.guard,
                                  self.tasks, self.events)
 
     @cached_property
     def templates(self) -> TemplatesService:
-        from ccseone_tui.services.templates import TemplatesService
+        from ccseone_tui.services.templates.service import TemplatesService
 
         return TemplatesService(self.store, self.guard, self.tasks, self.settings)
 
     @cached_property
     def apps(self) -> AppsService:
-        from ccseone_tui.services.apps import AppsService
+        from ccseone_tui.services.apps.service import AppsService
 
         return AppsService(self.store, self.clusters, self.instances, self.templates,
                            self.namespaces, self.guard, self.tasks, self.events, self.settings)

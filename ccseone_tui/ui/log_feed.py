@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from ccseone_tui.services.log_stream import LINE, LogRecord, LogStream
+from ccseone_tui.services.logs.stream import LINE, LogRecord, LogStream
 from ccseone_tui.ui.widgets.log_view import LogLine, LogView
 
 BACKLOG_WAIT = 0.005  # seconds between looks at a busy view; it drains 30 times a second

@@ -17,7 +17,7 @@ import yaml
 
 from ccseone_tui.kube import ClusterClient, ClusterRef
 from ccseone_tui.sandbox import SandboxCluster, SandboxFleet
-from ccseone_tui.services.join import NAMESPACE, SERVICE_ACCOUNT, RegistrationToken
+from ccseone_tui.services.clusters.join import NAMESPACE, SERVICE_ACCOUNT, RegistrationToken
 
 HAVE_KUBECTL = shutil.which("kubectl") is not None and shutil.which("openssl") is not None
 

@@ -163,7 +163,7 @@ async def test_delete_with_a_dead_cluster_keeps_the_record_until_retry(
 
 
 def test_stored_text_round_trip_and_kinds() -> None:
-    from ccseone_tui.services.app_manifests import (
+    from ccseone_tui.services.apps.manifests import (
         decode,
         encode,
         from_text,

@@ -16,7 +16,7 @@ import pytest
 
 from ccseone_tui.cli import main
 from ccseone_tui.sandbox import SandboxFleet
-from ccseone_tui.services.join import RegistrationToken
+from ccseone_tui.services.clusters.join import RegistrationToken
 
 from .join_helpers import join_via_api
 

@@ -7,8 +7,8 @@ import asyncio
 
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services
-from ccseone_tui.services.log_events import format_event
-from ccseone_tui.services.log_stream import LINE, LogRecord
+from ccseone_tui.services.logs.events import format_event
+from ccseone_tui.services.logs.stream import LINE, LogRecord
 
 
 async def test_events_pods_and_pod_logs(services: Services, fleet: SandboxFleet) -> None:

@@ -14,7 +14,7 @@ from ccseone_tui.domain import errors as E
 from ccseone_tui.domain.models import App, MemberCluster, TaskStatus, Template
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services, open_services
-from ccseone_tui.services.kubeconfig_view import MASK
+from ccseone_tui.services.clusters.kubeconfig_view import MASK
 
 from .conftest import make_settings
 from .join_helpers import join_via_api

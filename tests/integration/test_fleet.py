@@ -8,7 +8,7 @@ from ccseone_tui.domain.durations import age_seconds, human_duration
 from ccseone_tui.domain.models import ClusterStatus
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services
-from ccseone_tui.services.fleet import UnknownKind
+from ccseone_tui.services.fleet.service import UnknownKind
 
 
 def web(replicas: int = 2) -> dict[str, object]:

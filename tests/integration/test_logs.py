@@ -22,8 +22,8 @@ from ccseone_tui.domain.models import App, ControlInstance, MemberCluster, Templ
 from ccseone_tui.i18n import t
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services, open_services
-from ccseone_tui.services.log_stream import GAP, LINE, NOTE, LogRecord, LogStream
-from ccseone_tui.services.logs import journal_line
+from ccseone_tui.services.logs.service import journal_line
+from ccseone_tui.services.logs.stream import GAP, LINE, NOTE, LogRecord, LogStream
 
 APP_LABEL = "app.ccseone.io/name"
 

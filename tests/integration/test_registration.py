@@ -16,7 +16,7 @@ from ccseone_tui.domain import errors as E
 from ccseone_tui.domain.models import ClusterSource, ClusterStatus, TaskStatus
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services, open_services
-from ccseone_tui.services.join import RegistrationToken
+from ccseone_tui.services.clusters.join import RegistrationToken
 
 from .conftest import make_settings
 from .join_helpers import HAVE_KUBECTL, join_via_api, join_via_kubectl, member_client

@@ -358,7 +358,7 @@ def down_kubeconfig(path: Path) -> Path:
 
 async def texts(services: Services, values: dict[str, Any], targets: list[str]) -> str:
     """A revision's stored manifests, made the way the apps service makes them."""
-    from ccseone_tui.services.app_manifests import encode, prepare, to_text
+    from ccseone_tui.services.apps.manifests import encode, prepare, to_text
 
     tpl = await services.templates.get("shop-web")
     out = {}

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from ccseone_tui.domain.errors import RegistrationTokenInvalid
-from ccseone_tui.services.join import RegistrationToken, join_snippet
-from ccseone_tui.services.kubeconfig_view import MASK, masked
+from ccseone_tui.services.clusters.join import RegistrationToken, join_snippet
+from ccseone_tui.services.clusters.kubeconfig_view import MASK, masked
 
 TOKEN = RegistrationToken(cluster="east-1", server="https://10.0.0.1:6443",
                           ca=base64.b64encode(b"PEM").decode(), token="eyJsecret.part.sig",

@@ -16,7 +16,7 @@ from ccseone_tui.domain.template_errors import (
 )
 from ccseone_tui.i18n import set_language
 from ccseone_tui.sandbox.charts import CHART_DATA, index_document, sandbox_charts
-from ccseone_tui.services.template_validation import check_source
+from ccseone_tui.services.templates.validation import check_source
 from ccseone_tui.templates.cache import write_private
 from ccseone_tui.templates.chart_repo import parse_index
 from ccseone_tui.templates.git_source import is_sha, tree_key

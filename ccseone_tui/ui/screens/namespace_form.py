@@ -26,7 +26,7 @@ from ccseone_tui.domain.models import FleetNamespace, MemberCluster, Task
 from ccseone_tui.domain.namespaces import NamespaceSpec
 from ccseone_tui.domain.validation import check_priority, parse_labels
 from ccseone_tui.i18n import t
-from ccseone_tui.services.namespace_actions import waiting
+from ccseone_tui.services.namespaces.actions import waiting
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.form_screen import FormScreen

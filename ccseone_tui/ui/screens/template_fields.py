@@ -10,7 +10,7 @@ from textual.widgets import Static
 from ccseone_tui.domain import template_errors as te
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import Template
-from ccseone_tui.services.templates import source_type
+from ccseone_tui.services.templates.service import source_type
 
 # what the Kind selector offers -> the template kind the service stores
 FORM_KINDS: dict[str, str] = {

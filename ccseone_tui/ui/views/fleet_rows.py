@@ -14,8 +14,8 @@ from rich.text import Text
 
 from ccseone_tui.domain.durations import age_seconds
 from ccseone_tui.i18n import t
-from ccseone_tui.services.fleet import ClusterAnswer, FleetResult
-from ccseone_tui.services.fleet_rows import KINDS, int_or_zero
+from ccseone_tui.services.fleet.rows import KINDS, int_or_zero
+from ccseone_tui.services.fleet.service import ClusterAnswer, FleetResult
 from ccseone_tui.ui.widgets.table_model import Cells
 from ccseone_tui.ui.widgets.virtual_table import Column
 

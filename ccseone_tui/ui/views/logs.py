@@ -21,7 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ccseone_tui.i18n import t
-from ccseone_tui.services.log_stream import LogStream
+from ccseone_tui.services.logs.stream import LogStream
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings

@@ -24,7 +24,7 @@ from textual.widgets import DataTable
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.namespaces import NamespaceStatus
 from ccseone_tui.i18n import t
-from ccseone_tui.services.namespaces import NamespacesChanged
+from ccseone_tui.services.namespaces.service import NamespacesChanged
 from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui import ns_actions, workers
 from ccseone_tui.ui.widgets.namespace_cells import quota_text, severity, source_text, sync_summary

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.i18n import t
-from ccseone_tui.services.cluster_member import EdgeNode
+from ccseone_tui.services.clusters.member import EdgeNode
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings

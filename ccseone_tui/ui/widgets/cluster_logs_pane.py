@@ -19,14 +19,14 @@ from textual.worker import Worker
 
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.i18n import t
-from ccseone_tui.services.log_events import PodRef
+from ccseone_tui.services.logs.events import PodRef
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.log_feed import feed
 from ccseone_tui.ui.widgets.log_view import LogView
 
 if TYPE_CHECKING:
-    from ccseone_tui.services.logs import LogsService
+    from ccseone_tui.services.logs.service import LogsService
     from ccseone_tui.ui.app import CcseoneApp
 
 EVENTS = "events"

@@ -52,8 +52,10 @@ from ccseone_tui.domain.models import (
     Template,
 )
 from ccseone_tui.i18n import t as tr
-from ccseone_tui.services import app_apply, app_history, app_status
-from ccseone_tui.services.app_manifests import (
+from ccseone_tui.services.apps import apply as app_apply
+from ccseone_tui.services.apps import history as app_history
+from ccseone_tui.services.apps import status as app_status
+from ccseone_tui.services.apps.manifests import (
     decode,
     encode,
     from_text,
@@ -62,7 +64,7 @@ from ccseone_tui.services.app_manifests import (
     prepare,
     restore_secrets,
 )
-from ccseone_tui.services.app_rollout import (
+from ccseone_tui.services.apps.rollout import (
     Prepared,
     Renderer,
     apply_action,
@@ -71,7 +73,7 @@ from ccseone_tui.services.app_rollout import (
     remove_action,
     status_word,
 )
-from ccseone_tui.services.app_validate import (
+from ccseone_tui.services.apps.validate import (
     check_mode,
     check_request,
     check_targets,

@@ -23,7 +23,7 @@ from ccseone_tui.domain.apps import (
 )
 from ccseone_tui.domain.errors import Conflict, ResourceNotFound
 from ccseone_tui.kube.errors import KindNotFound
-from ccseone_tui.services.app_manifests import (
+from ccseone_tui.services.apps.manifests import (
     CLUSTER_SCOPED,
     CRD,
     apply_phases,

@@ -9,8 +9,8 @@ from typing import Any
 
 from ccseone_tui.domain.apps import AppTarget, EventRow, ResourceStatus, TargetState
 from ccseone_tui.domain.models import TaskStatus
-from ccseone_tui.services.app_apply import list_objects
-from ccseone_tui.services.app_manifests import kinds_of, object_key
+from ccseone_tui.services.apps.apply import list_objects
+from ccseone_tui.services.apps.manifests import kinds_of, object_key
 
 Obj = dict[str, Any]
 WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"})

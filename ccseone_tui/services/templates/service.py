@@ -19,8 +19,8 @@ from ccseone_tui.domain.errors import NotFound
 from ccseone_tui.domain.models import TaskStatus, Template
 from ccseone_tui.domain.template_errors import TemplateExists, TemplateInUse
 from ccseone_tui.services.tasks import new_id
-from ccseone_tui.services.template_rows import TemplateRow, source_location
-from ccseone_tui.services.template_validation import check_kind, check_name, check_source
+from ccseone_tui.services.templates.rows import TemplateRow, source_location
+from ccseone_tui.services.templates.validation import check_kind, check_name, check_source
 from ccseone_tui.templates.render import RenderedObject
 from ccseone_tui.templates.sources import Resolved, TemplateSources, source_type
 

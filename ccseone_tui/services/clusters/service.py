@@ -47,8 +47,9 @@ from ccseone_tui.domain.models import (
 from ccseone_tui.domain.validation import check_labels, check_resource_name, is_supported_version
 from ccseone_tui.engines.probe import probe_cluster
 from ccseone_tui.i18n import t
-from ccseone_tui.services import kubeconfig_view as kv
-from ccseone_tui.services.cluster_member import (
+from ccseone_tui.services.clusters import kubeconfig_view as kv
+from ccseone_tui.services.clusters.join import member_cleanup_commands
+from ccseone_tui.services.clusters.member import (
     CleanupStep,
     ClusterDeletion,
     EdgeNode,
@@ -60,7 +61,6 @@ from ccseone_tui.services.cluster_member import (
 from ccseone_tui.services.events import ClusterProbed, ClustersChanged, ClustersRefreshed, EventBus
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
-from ccseone_tui.services.join import member_cleanup_commands
 from ccseone_tui.services.tasks import TasksService, new_id
 
 log = logging.getLogger(__name__)

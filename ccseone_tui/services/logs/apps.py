@@ -17,8 +17,8 @@ from typing import Any
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.i18n import t
-from ccseone_tui.services.log_follow import Backoff, PodFollower, Target, containers_of
-from ccseone_tui.services.log_stream import LogStream
+from ccseone_tui.services.logs.follow import Backoff, PodFollower, Target, containers_of
+from ccseone_tui.services.logs.stream import LogStream
 
 APP_LABEL = "app.ccseone.io/name"
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from ccseone_tui.domain.errors import CcseoneError, ClusterUnreachable, KubeApiError
 from ccseone_tui.i18n import t
-from ccseone_tui.services.log_stream import LogRecord, LogStream
+from ccseone_tui.services.logs.stream import LogRecord, LogStream
 
 NS = 1_000_000_000
 _seconds: dict[str, int] = {}  # "2025-06-15T15:06:40" -> epoch seconds; most lines share one

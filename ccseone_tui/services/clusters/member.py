@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from ccseone_tui.domain.errors import ResourceNotFound
 from ccseone_tui.engines.probe import EDGE_LABEL, EDGE_VALUE, node_is_ready
 from ccseone_tui.i18n import t
-from ccseone_tui.services.join import MANAGED_BY, NAMESPACE, binding_name
+from ccseone_tui.services.clusters.join import MANAGED_BY, NAMESPACE, binding_name
 
 RBAC = "rbac.authorization.k8s.io/v1"
 

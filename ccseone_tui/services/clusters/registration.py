@@ -48,11 +48,15 @@ from ccseone_tui.domain.models import (
 from ccseone_tui.domain.validation import check_labels, check_resource_name, is_supported_version
 from ccseone_tui.engines.probe import summarize_nodes
 from ccseone_tui.i18n import t
-from ccseone_tui.services.clusters import ClustersService, normalize_server
+from ccseone_tui.services.clusters.join import (
+    RegistrationToken,
+    join_snippet,
+    registration_kubeconfig,
+)
+from ccseone_tui.services.clusters.service import ClustersService, normalize_server
 from ccseone_tui.services.events import ClusterProbed, ClustersChanged, EventBus
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
-from ccseone_tui.services.join import RegistrationToken, join_snippet, registration_kubeconfig
 from ccseone_tui.services.tasks import TasksService, new_id
 
 CREATE_SOURCES = tuple(s for s in ClusterSource if s is not ClusterSource.KUBECONFIG)

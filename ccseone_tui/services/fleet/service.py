@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ccseone_tui.domain.errors import CcseoneError, ClusterUnreachable, KubeApiError
 from ccseone_tui.domain.models import ClusterStatus, MemberCluster
-from ccseone_tui.services.fleet_rows import ALIASES, KINDS, KindSpec, Row, resolve_kind
+from ccseone_tui.services.fleet.rows import ALIASES, KINDS, KindSpec, Row, resolve_kind
 from ccseone_tui.services.guard import Guard
 
 PAGE_SIZE = 500  # kubectl's default --chunk-size: gentle on big API servers

@@ -31,10 +31,10 @@ from ccseone_tui.domain.journal import JournalEntry
 from ccseone_tui.domain.models import ControlInstance, MemberCluster
 from ccseone_tui.i18n import t
 from ccseone_tui.services.events import EventBus, JournalAppended
-from ccseone_tui.services.log_apps import AppTarget, follow_container
-from ccseone_tui.services.log_events import RELIST_KEEP, PodRef, format_event
-from ccseone_tui.services.log_follow import Backoff, Target, containers_of
-from ccseone_tui.services.log_stream import LogRecord, LogStream
+from ccseone_tui.services.logs.apps import AppTarget, follow_container
+from ccseone_tui.services.logs.events import RELIST_KEEP, PodRef, format_event
+from ccseone_tui.services.logs.follow import Backoff, Target, containers_of
+from ccseone_tui.services.logs.stream import LogRecord, LogStream
 
 __all__ = ["LogRecord", "LogStream", "LogsService", "journal_line"]
 

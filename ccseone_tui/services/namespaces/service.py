@@ -39,9 +39,9 @@ from ccseone_tui.domain.namespaces import (
     SyncState,
 )
 from ccseone_tui.i18n import t
-from ccseone_tui.services import namespace_apply as kube
-from ccseone_tui.services.namespace_actions import Action, ClusterSteps, waiting
-from ccseone_tui.services.namespace_spec import (
+from ccseone_tui.services.namespaces import apply as kube
+from ccseone_tui.services.namespaces.actions import Action, ClusterSteps, waiting
+from ccseone_tui.services.namespaces.spec import (
     CheckedSpec,
     check_leaving,
     check_spec,

@@ -17,8 +17,8 @@ from ccseone_tui.domain.apps import AppTarget
 from ccseone_tui.domain.errors import CcseoneError, ClusterUnreachable
 from ccseone_tui.domain.models import Task, TaskStatus, Template
 from ccseone_tui.i18n import t
-from ccseone_tui.services import app_apply
-from ccseone_tui.services.app_manifests import (
+from ccseone_tui.services.apps import apply as app_apply
+from ccseone_tui.services.apps.manifests import (
     from_text,
     kinds_in_text,
     kinds_of,

@@ -12,7 +12,7 @@ from typing import Any
 from ccseone_tui.domain.models import ClusterStatus, FleetNamespace, MemberCluster
 from ccseone_tui.domain.namespaces import ClusterContents, ClusterSync, ClusterWaiting, SyncState
 from ccseone_tui.i18n import t
-from ccseone_tui.services import namespace_apply as kube
+from ccseone_tui.services.namespaces import apply as kube
 from ccseone_tui.services.tasks import describe_error
 from ccseone_tui.store.errors import MissingReference
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ccseone_tui.domain.apps import RevisionNotFound, RevisionRow
 from ccseone_tui.domain.models import App, Revision, TaskStatus
-from ccseone_tui.services.app_manifests import decode
+from ccseone_tui.services.apps.manifests import decode
 
 SUCCEEDED = TaskStatus.SUCCEEDED.value
 

@@ -1,0 +1,1 @@
+"""Fleet view: one kind across every cluster (``service.FleetService``), rows in ``rows``."""

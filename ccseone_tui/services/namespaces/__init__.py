@@ -1,0 +1,2 @@
+"""Namespaces synced across the fleet (``service.NamespacesService``): rules in ``spec``,
+Kubernetes calls in ``apply``, per-cluster steps in ``actions``."""

@@ -1,0 +1,1 @@
+"""Template repository (``service.TemplatesService``): validation and list rows."""
