@@ -177,15 +177,28 @@ async def seed_catalog(services: Any, cluster_names: list[str], chart_repo_url: 
         message="first release"))
 
 
-async def _run(settings: Settings, sandbox: SandboxThread) -> int:
+async def open_demo_services(settings: Settings, fleet: Any) -> Any:
+    """Services on the demo fleet, seeded. Seeding is ccseone writing its own demo fleet, not
+    the user: a read-only demo seeds first and then refuses every write the user tries."""
     from ccseone_tui.services import open_services
+
+    services = await open_services(dataclasses.replace(settings, read_only=False))
+    try:
+        await seed_demo(services, str(fleet.kubeconfig_path), [c.name for c in fleet.clusters],
+                        fleet.chart_repo_url)
+    except BaseException:
+        await services.close()
+        raise
+    services.guard.read_only = bool(settings.read_only)
+    services.settings = settings
+    return services
+
+
+async def _run(settings: Settings, sandbox: SandboxThread) -> int:
     from ccseone_tui.ui.app import CcseoneApp
 
-    services = await open_services(settings)
+    services = await open_demo_services(settings, sandbox.fleet)
     try:
-        names = [c.name for c in sandbox.fleet.clusters]
-        await seed_demo(services, str(sandbox.fleet.kubeconfig_path), names,
-                        sandbox.fleet.chart_repo_url)
         await CcseoneApp(services).run_async()
     finally:
         await services.close()

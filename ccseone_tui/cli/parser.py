@@ -18,6 +18,35 @@ def _output(p: argparse.ArgumentParser) -> None:
                    help="output format (default: table)")
 
 
+def _global_flags(p: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """The flags that work before or after the subcommand (``ccseone demo --readonly``).
+
+    On subcommands they default to SUPPRESS, so a flag given after the subcommand overrides the
+    one before it and an absent one leaves it alone. A subcommand that has a flag of the same
+    name for itself (``sandbox up --kubeconfig``) keeps its own."""
+    def add(*names: str, **kw: object) -> None:
+        if suppress:
+            if any(n in p._option_string_actions for n in names):
+                return
+            kw["default"] = argparse.SUPPRESS
+        p.add_argument(*names, **kw)  # type: ignore[arg-type]
+
+    add("--config", help="settings file (TOML); default: user config dir")
+    add("--db", help="cache database file; default: <data dir>/ccseone.db")
+    add("--kubeconfig", help="kubeconfig file to read contexts from")
+    add("--readonly", action="store_true", default=None,
+        help="refuse every write (enforced in the service layer)")
+    add("--lang", choices=("en", "zh_CN"), help="UI language")
+
+
+def _globals_everywhere(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases map to one parser
+                _global_flags(sub, suppress=True)
+                _globals_everywhere(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ccseone",
@@ -25,12 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Run without a command to open the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"ccseone {__version__}")
-    parser.add_argument("--config", help="settings file (TOML); default: user config dir")
-    parser.add_argument("--db", help="cache database file; default: <data dir>/ccseone.db")
-    parser.add_argument("--kubeconfig", help="kubeconfig file to read contexts from")
-    parser.add_argument("--readonly", action="store_true", default=None,
-                        help="refuse every write (enforced in the service layer)")
-    parser.add_argument("--lang", choices=("en", "zh_CN"), help="UI language")
+    _global_flags(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     # instances
@@ -162,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = t.add_parser("show", help="one task with its per-target results")
     p.add_argument("id")
     _output(p)
+    p = t.add_parser("retry", help="re-run the failed, cancelled or interrupted targets of a "
+                                   "namespace or app task")
+    p.add_argument("id", metavar="TASK")
+    p.add_argument("--confirm", metavar="NAMES",
+                   help="production clusters among them: type their names, comma-separated")
+    _output(p)
 
     _logs_parser(sub)
 
@@ -182,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clusters", type=int, default=3)
     p.add_argument("--keep-data", metavar="DIR",
                    help="keep the demo's cache in DIR instead of a temp dir removed at exit")
+    _globals_everywhere(parser)
     return parser
 
 

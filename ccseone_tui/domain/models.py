@@ -47,6 +47,8 @@ class TaskStatus(enum.StrEnum):
     PARTIAL = "Partial"  # some targets failed, the others succeeded
     FAILED = "Failed"
     CANCELLED = "Cancelled"
+    # its process ended (killed, lost session) before it finished; found at the next start
+    INTERRUPTED = "Interrupted"
 
 
 @dataclass(slots=True)
@@ -170,3 +172,5 @@ class Task:
     created_at: float = 0.0
     finished_at: float | None = None
     results: list[TaskResult] = field(default_factory=list)
+    # the process running it (JSON: host, pid, start token); see services/process.py
+    owner: str | None = None

@@ -46,6 +46,8 @@ class Services:
     tasks: TasksService
     # shared by ``clusters`` and ``registration``; the engine-agnostic work goes through it
     engine: Any = field(default=None, repr=False, compare=False)
+    # tasks found Interrupted when these services were opened (their process was killed)
+    interrupted: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     # Built on first use, so their modules (and yaml) are not imported before the first frame.
 
@@ -118,7 +120,8 @@ class Services:
         await self.store.close()
 
 
-async def open_services(settings: Settings, *, user: str | None = None) -> Services:
+async def open_services(settings: Settings, *, user: str | None = None,
+                        reconcile: bool = True) -> Services:
     """Open the cache and build the services. Kubernetes is not imported until first use."""
     from ccseone_tui.kube import KubePool
     from ccseone_tui.store import Store
@@ -143,6 +146,15 @@ async def open_services(settings: Settings, *, user: str | None = None) -> Servi
     clusters.on_joined.append(lambda cluster: services.namespaces.sync_cluster(cluster))
     # a cluster detached by deleting its instance loses what ccseone put there and its token
     instances.on_detach.append(clusters.release)
+    if reconcile:
+        # tasks left Running by a killed ccseone become Interrupted (issue #14 item 4)
+        from ccseone_tui.services.recovery import recover
+
+        try:
+            services.interrupted = await recover(services)
+        except BaseException:
+            await services.close()
+            raise
     return services
 
 
