@@ -169,6 +169,8 @@ async def _tasks(args: argparse.Namespace, s: Services) -> int:
                          "status": task.status, "results": f"{ok}/{len(task.results)}",
                          "user": task.user, "created": when(task.created_at)})
         emit(rows, args.output)
+    elif args.action == "retry":
+        return await _retry_task(args, s)
     else:
         task = await s.tasks.get(args.id)
         if task is None:
@@ -177,6 +179,27 @@ async def _tasks(args: argparse.Namespace, s: Services) -> int:
             raise NotFound(kind="task", name=args.id)
         emit(task, args.output)
     return 0
+
+
+async def _retry_task(args: argparse.Namespace, s: Services) -> int:
+    """``tasks retry TASK``: the failed, cancelled or interrupted targets of any retryable
+    task, through the retry of the section that owns its kind."""
+    from ccseone_tui.domain.errors import NotFound
+    from ccseone_tui.domain.namespaces import NotRetryable
+    from ccseone_tui.i18n import t
+
+    task = await s.tasks.get(args.id)
+    if task is None:
+        raise NotFound(kind="task", name=args.id)
+    if task.kind.startswith("namespace."):
+        from ccseone_tui.cli.ns_cmds import _task_out as ns_out
+
+        return ns_out(args, await s.namespaces.retry(task.id, confirm=args.confirm))
+    if task.kind.startswith("app."):
+        from ccseone_tui.cli.app_cmds import _task_out as app_out
+
+        return app_out(args, await s.apps.retry(task.id, confirm=args.confirm))
+    raise NotRetryable(task.id, t("tasks.retry.unsupported", kind=task.kind))
 
 
 async def _fleet(args: argparse.Namespace, s: Services) -> int:
@@ -207,6 +230,11 @@ def tell_store_notes(services: Services) -> None:
     """A damaged cache moved aside or an unsafe directory: said on stderr, never silently."""
     for note in services.store_notes:
         print(f"ccseone: {note}", file=sys.stderr)
+    from ccseone_tui.i18n import t
+
+    for task in services.interrupted:
+        print("ccseone: " + t("tasks.interrupted.notice", task=task.id, kind=task.kind,
+                              target=task.target), file=sys.stderr)
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:

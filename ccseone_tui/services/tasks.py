@@ -16,9 +16,15 @@ from typing import Any
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.journal import JournalEntry
 from ccseone_tui.domain.models import Task, TaskResult, TaskStatus
+from ccseone_tui.i18n import t
 from ccseone_tui.services.events import EventBus, JournalAppended, TaskChanged
+from ccseone_tui.services.process import Owner, current_owner, owner_gone
 
 TargetAction = Callable[[], Awaitable[str | None]]
+
+
+# result states a retry runs again: failed, never started, or cut off by a killed process
+RETRYABLE = frozenset({TaskStatus.FAILED, TaskStatus.CANCELLED, TaskStatus.INTERRUPTED})
 
 
 def new_id(prefix: str) -> str:
@@ -39,6 +45,8 @@ def overall_status(results: list[TaskResult]) -> TaskStatus:
         return TaskStatus.PARTIAL
     if states <= {TaskStatus.CANCELLED}:
         return TaskStatus.CANCELLED
+    if TaskStatus.INTERRUPTED in states and TaskStatus.FAILED not in states:
+        return TaskStatus.INTERRUPTED
     return TaskStatus.FAILED
 
 
@@ -49,7 +57,10 @@ class TasksService:
         self._user = user
 
     async def list(self, instance_id: str | None = None, cluster: str | None = None,
-                   limit: int = 200) -> list[Task]:
+                   limit: int = 200, *, reconcile: bool = False) -> list[Task]:
+        """Newest first; ``reconcile`` first marks the tasks of dead processes Interrupted."""
+        if reconcile:
+            await self.reconcile()
         return await self._store.list_tasks(instance_id=instance_id, cluster=cluster, limit=limit)
 
     async def get(self, task_id: str) -> Task | None:
@@ -71,6 +82,7 @@ class TasksService:
             id=new_id("task"), kind=kind, target=target, instance_id=instance_id,
             status=TaskStatus.RUNNING, user=self._user, created_at=now,
             results=[TaskResult(task_id="", target=name) for name in actions],
+            owner=current_owner().to_json(),  # so the next start can tell if we were killed
         )
         for result in task.results:
             result.task_id = task.id
@@ -122,6 +134,44 @@ class TasksService:
                 task_id=task.id,
             )
         return task
+
+    async def reconcile(self, now: float | None = None) -> list[Task]:
+        """Mark Interrupted every unfinished task whose process is gone (issue #14 item 4),
+        with its unfinished results, and journal each one; return them (with results).
+
+        Safe to run from several processes at once: the update only applies to a task still
+        unfinished, and the journal entry is written in the same transaction, so a task is
+        journalled once. A task of a live process (this one included) is never touched."""
+        now = time.time() if now is None else now
+        me = current_owner()
+        done: list[Task] = []
+        for task in await self._store.unfinished_tasks():
+            owner = Owner.parse(task.owner)
+            if not owner_gone(owner, task.created_at, now, me):
+                continue
+            who = owner.describe() if owner else t("tasks.interrupted.unknown_owner")
+            message = t("tasks.interrupted.result", owner=who, task=task.id)
+            entry: JournalEntry | None = None
+            async with self._store.transaction():
+                if not await self._store.mark_interrupted(task.id, now, message):
+                    continue
+                if task.instance_id:
+                    entry = JournalEntry(
+                        id=0, instance_id=task.instance_id, at=now, user=task.user,
+                        action=task.kind, target=task.target,
+                        result=TaskStatus.INTERRUPTED.value,
+                        duration_ms=(now - task.created_at) * 1000,
+                        error=t("tasks.interrupted.journal", owner=who, task=task.id),
+                        task_id=task.id)
+                    entry.id = await self._store.add_journal(entry)
+            fresh = await self._store.get_task(task.id)
+            if fresh is None:  # pruned meanwhile
+                continue
+            done.append(fresh)
+            self._events.emit(TaskChanged(fresh))
+            if entry is not None:
+                self._events.emit(JournalAppended(entry))
+        return done
 
     async def list_journal(self, instance_id: str, after_id: int = 0,
                            limit: int = 1000) -> list[JournalEntry]:

@@ -208,7 +208,16 @@ CREATE TABLE journal (
 CREATE INDEX journal_by_instance ON journal(instance_id, id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# v3 (issue #14 item 4): which process runs a task, so the next start can tell a task whose
+# process was killed (kill -9, lost SSH session) from one still running elsewhere. JSON
+# ``{"host", "pid", "start"}``; NULL for tasks recorded before v3. The partial index keeps
+# the check at every start cheap however long the history grows.
+_V3 = """
+ALTER TABLE tasks ADD COLUMN owner TEXT CHECK (owner IS NULL OR json_valid(owner));
+CREATE INDEX tasks_unfinished ON tasks(created_at) WHERE finished_at IS NULL;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 LATEST = len(MIGRATIONS)
 
 

@@ -10,13 +10,14 @@ from ccseone_tui.store.base import Row, Table, marks, violated
 from ccseone_tui.store.errors import AlreadyExists, MissingReference, StoreError
 from ccseone_tui.store.secrets import redact
 
-_TASK = "id, kind, target, instance_id, status, user, created_at, finished_at"
+_TASK = "id, kind, target, instance_id, status, user, created_at, finished_at, owner"
 _RESULT = "task_id, target, status, message, started_at, finished_at"
 _UPSERT_RESULT = (
     f"INSERT INTO task_results ({_RESULT}) VALUES ({marks(6)}) "
     "ON CONFLICT (task_id, target) DO UPDATE SET status=excluded.status, "
     "message=excluded.message, started_at=excluded.started_at, finished_at=excluded.finished_at"
 )
+_UNFINISHED = (TaskStatus.PENDING.value, TaskStatus.RUNNING.value)
 _CHUNK = 500  # ids per IN (...) list, far below SQLite's parameter limit
 
 
@@ -30,6 +31,7 @@ def _task_row(t: Task) -> tuple[object, ...]:
         t.user,
         t.created_at,
         t.finished_at,
+        t.owner,
     )
 
 
@@ -55,6 +57,7 @@ def _task(r: Row) -> Task:
         user=str(r[5]),
         created_at=float(r[6]),
         finished_at=r[7],
+        owner=r[8],
     )
 
 
@@ -82,7 +85,7 @@ class TasksTable(Table):
         try:
             async with self._db.transaction():
                 await self._db.execute(
-                    f"INSERT INTO tasks ({_TASK}) VALUES ({marks(8)})", _task_row(task)
+                    f"INSERT INTO tasks ({_TASK}) VALUES ({marks(9)})", _task_row(task)
                 )
                 await self._upsert_results(task, task.results)
         except sqlite3.IntegrityError as exc:
@@ -96,12 +99,12 @@ class TasksTable(Table):
         async with self._db.transaction():
             n = await self._db.execute(
                 "UPDATE tasks SET kind=?, target=?, instance_id=?, status=?, user=?, "
-                "created_at=?, finished_at=? WHERE id=?",
+                "created_at=?, finished_at=?, owner=? WHERE id=?",
                 (*_task_row(task)[1:], task.id),
             )
             if n == 0:
                 await self._db.execute(
-                    f"INSERT INTO tasks ({_TASK}) VALUES ({marks(8)})", _task_row(task)
+                    f"INSERT INTO tasks ({_TASK}) VALUES ({marks(9)})", _task_row(task)
                 )
             await self._upsert_results(task, task.results)
 
@@ -166,6 +169,30 @@ class TasksTable(Table):
                 for x in rows:
                     by_id[str(x[0])].results.append(_result(x))
         return tasks
+
+    async def unfinished_tasks(self) -> list[Task]:
+        """Tasks no process has finished (Running/Pending), oldest first, without results;
+        served by the partial index ``tasks_unfinished``."""
+        rows = await self._db.fetchall(
+            f"SELECT {_TASK} FROM tasks WHERE finished_at IS NULL ORDER BY created_at")
+        return [_task(r) for r in rows if r[4] in _UNFINISHED]
+
+    async def mark_interrupted(self, task_id: str, at: float, message: str) -> bool:
+        """Task -> Interrupted and its Pending/Running results -> Interrupted with
+        ``message``, in one transaction. False when another process got there first (the
+        task is finished already): the caller then must not journal it a second time."""
+        async with self._db.transaction():
+            n = await self._db.execute(
+                "UPDATE tasks SET status = ?, finished_at = ? WHERE id = ? AND "
+                f"finished_at IS NULL AND status IN ({marks(len(_UNFINISHED))})",
+                (TaskStatus.INTERRUPTED.value, at, task_id, *_UNFINISHED))
+            if n == 0:
+                return False
+            await self._db.execute(
+                "UPDATE task_results SET status = ?, message = ?, finished_at = ? "
+                f"WHERE task_id = ? AND status IN ({marks(len(_UNFINISHED))})",
+                (TaskStatus.INTERRUPTED.value, redact(message), at, task_id, *_UNFINISHED))
+        return True
 
     async def prune_tasks(self, before: float) -> int:
         """Delete finished tasks created before ``before`` (epoch s); return how many."""

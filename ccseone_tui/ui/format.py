@@ -47,6 +47,8 @@ _CLUSTER_STYLE: dict[ClusterStatus, str] = {
     ClusterStatus.OFFLINE: "bold red",
     ClusterStatus.UNAUTHORIZED: "bold red",
     ClusterStatus.UNKNOWN: "dim",
+    ClusterStatus.AWAITING_ACCEPTANCE: "bold yellow",
+    ClusterStatus.DENIED: "bold red",
 }
 
 _INSTANCE_STYLE: dict[InstanceStatus, str] = {
@@ -63,6 +65,7 @@ _TASK_STYLE: dict[TaskStatus, str] = {
     TaskStatus.PARTIAL: "bold yellow",
     TaskStatus.FAILED: "bold red",
     TaskStatus.CANCELLED: "dim",
+    TaskStatus.INTERRUPTED: "bold red",  # like a failure: it needs a retry
 }
 
 

@@ -79,7 +79,7 @@ from ccseone_tui.services.apps.validate import (
     check_targets,
     resolve_version,
 )
-from ccseone_tui.services.tasks import new_id
+from ccseone_tui.services.tasks import RETRYABLE, new_id
 from ccseone_tui.templates.render import parse_values
 
 PUBLISH, UPGRADE, ROLLBACK, DELETE = "app.publish", "app.upgrade", "app.rollback", "app.delete"
@@ -595,8 +595,7 @@ class AppsService:
             raise NotFound(kind="task", name=task_id)
         if task.kind not in (*_ROLLOUTS, DELETE) or not task.instance_id:
             raise NotAnAppTask(task=task_id, kind=task.kind)
-        failed = [r.target for r in task.results
-                  if r.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)]
+        failed = [r.target for r in task.results if r.status in RETRYABLE]
         if not failed:
             raise NothingToRetry(task=task_id)
         inst = await self._instances.get(task.instance_id)

@@ -130,6 +130,11 @@ def state_of(result: str, rows: list[ResourceStatus]) -> TargetState:
         return TargetState.DEPLOYING
     if result in (TaskStatus.FAILED.value, TaskStatus.CANCELLED.value):
         return TargetState.FAILED
+    if result == TaskStatus.INTERRUPTED.value:
+        # the rollout's process died mid-way: only what the cluster shows counts; anything
+        # short of every object healthy needs a retry, so it must not read "Progressing"
+        healthy = bool(rows) and all(r.healthy for r in rows)
+        return TargetState.DEPLOYED if healthy else TargetState.FAILED
     if any(r.message == "failed" for r in rows):
         return TargetState.FAILED
     if all(r.healthy for r in rows):

@@ -25,7 +25,6 @@ from ccseone_tui.domain.models import (
     FleetNamespace,
     MemberCluster,
     Task,
-    TaskStatus,
 )
 from ccseone_tui.domain.namespaces import (
     ClusterContents,
@@ -48,7 +47,7 @@ from ccseone_tui.services.namespaces.spec import (
     matches,
     selector_text,
 )
-from ccseone_tui.services.tasks import new_id
+from ccseone_tui.services.tasks import RETRYABLE, new_id
 from ccseone_tui.store.errors import AlreadyExists
 
 KINDS = ("namespace.create", "namespace.edit", "namespace.repair", "namespace.delete",
@@ -335,8 +334,7 @@ class NamespacesService:
             raise NotFound(kind="task", name=task_id)
         if task.kind not in KINDS or not task.instance_id:
             raise NotRetryable(task_id, t("ns.retry.not_namespace"))
-        failed = [r.target for r in task.results
-                  if r.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)]
+        failed = [r.target for r in task.results if r.status in RETRYABLE]
         if not failed:
             raise NotRetryable(task_id, t("ns.retry.nothing_failed"))
         inst = await self._instances.get(task.instance_id)

@@ -17,7 +17,7 @@ def summary(task: Task) -> Text:
         return Text(fmt.DASH, style="dim")
     done = sum(r.status is TaskStatus.SUCCEEDED for r in task.results)
     total = len(task.results)
-    failed = any(r.status is TaskStatus.FAILED for r in task.results)
+    failed = any(r.status in (TaskStatus.FAILED, TaskStatus.INTERRUPTED) for r in task.results)
     style = "green" if done == total else ("bold red" if failed else "yellow")
     return Text(f"{done}/{total}", style=style)
 
@@ -36,7 +36,8 @@ class TasksView(TableView[Task]):
     )
 
     async def fetch(self) -> list[Task]:
-        tasks = await self.shell.services.tasks.list(limit=200)
+        # a CLI killed while the console is open: its tasks turn Interrupted on refresh
+        tasks = await self.shell.services.tasks.list(limit=200, reconcile=True)
         return sorted(tasks, key=lambda task: task.created_at, reverse=True)
 
     def cells(self, row: Task) -> list[RenderableType]:
