@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.errors import CcseoneError, ReadOnlyMode
 from ccseone_tui.domain.models import ControlInstance
 from ccseone_tui.i18n import language, t
 from ccseone_tui.services import events
@@ -126,6 +126,10 @@ class CcseoneApp(App[None]):
                 body += "\n" + t("ui.error.fix", fix=error.fix)
         else:
             body = f"{type(error).__name__}: {error}"
+        if isinstance(error, ReadOnlyMode):
+            # "Read-only mode: …" says it all; "<what> failed" above it would say it twice
+            self.notify(body, severity="warning", timeout=8, markup=False)
+            return
         self.notify(body, title=t("ui.error.title", what=what), severity="error",
                     timeout=12, markup=False)
 

@@ -357,6 +357,9 @@ async def test_read_only_refuses_write_keys(tmp_path: Path, fleet: SandboxFleet)
                 await pilot.pause()
                 assert app.screen is app.main
             assert notes(app).count(t("error.readonly")) == 2
+            # said once, as itself: not under a "Change refused failed" title
+            refused = [n for n in app._notifications if t("error.readonly") in str(n.message)]
+            assert all(not n.title and n.severity == "warning" for n in refused)
     finally:
         await services.close()
 
