@@ -212,6 +212,14 @@ class KubeconfigError(CcseoneError):
     fix_key = "kube.kubeconfig_error.fix"
 
 
+class ExecPluginFailed(KubeconfigError):
+    """A kubeconfig ``exec`` credential plugin hung, failed or printed no ExecCredential:
+    names the cluster, the command and the reason (exit code + stderr tail, timeout …)."""
+
+    key = "kube.exec_failed"
+    fix_key = "kube.exec_failed.fix"
+
+
 _STATUS_TYPES: dict[int, type[KubeApiError]] = {
     401: Unauthorized,
     403: Forbidden,

@@ -49,12 +49,18 @@ class ClusterClient(Transport):
     ) -> ClusterClient:
         """Load ``ref``'s kubeconfig context (``KubeconfigError`` if it cannot be loaded)."""
         from ccseone_tui import __version__
+        from ccseone_tui.kube.credentials import MATERIAL_SUBDIR
         from ccseone_tui.kube.kubeconfig import load_api_client
 
         settings = settings or Settings()
         pool_size = max(100, settings.per_cluster_concurrency + 2 * settings.log_max_streams + 16)
         api, namespace = await load_api_client(
-            ref, pool_size=pool_size, user_agent=f"ccseone-tui/{__version__}"
+            ref,
+            pool_size=pool_size,
+            user_agent=f"ccseone-tui/{__version__}",
+            # an exec plugin is part of connecting: the same bound as the TCP connect
+            exec_timeout=settings.connect_timeout,
+            material_dir=settings.resolved_data_dir / MATERIAL_SUBDIR,
         )
         return cls(ref.name, api, settings, global_limit=global_limit, default_namespace=namespace)
 

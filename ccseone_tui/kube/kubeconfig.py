@@ -2,9 +2,10 @@
 
 ``list_contexts`` merges files like kubectl: for each named context, cluster and user, the
 first file that defines it wins; ``current-context`` comes from the first file that sets one.
-Loading a client goes through the official ``kubernetes.aio`` loader (client certificates,
-tokens and token files, basic auth, exec plugins, OIDC), imported lazily in a worker thread
-so the event loop never stalls on the import.
+Loading a client goes through the official ``kubernetes.aio`` loader (certificate files,
+tokens and token files, basic auth, OIDC), imported lazily in a worker thread so the event
+loop never stalls on the import; exec plugins and inline key material are ours
+(``credentials.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccseone_tui.domain import safe_yaml
 from ccseone_tui.domain.errors import KubeconfigError
+from ccseone_tui.domain.safe_yaml import DOCUMENT_LIMITS
+from ccseone_tui.kube.credentials import (
+    ExecCredential,
+    InlineMaterial,
+    material_paths,
+    run_exec_plugin,
+    take_inline,
+)
 from ccseone_tui.kube.values import ClusterRef, ContextInfo
 
 if TYPE_CHECKING:
@@ -43,9 +53,9 @@ def _read(path: str) -> dict[str, Any] | None:
         raise KubeconfigError(path=path, context="", error=str(exc)) from exc
     import yaml  # here, not at import: the first frame does not need it
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
     try:
-        data = yaml.load(text, Loader=loader)  # a safe loader (CSafeLoader or SafeLoader)
+        # libyaml behind size/depth/alias limits: a kubeconfig can come from anywhere
+        data = safe_yaml.safe_load(text, path, DOCUMENT_LIMITS)
     except yaml.YAMLError as exc:
         raise KubeconfigError(path=path, context="", error=f"invalid YAML: {exc}") from exc
     if data is None:
@@ -174,7 +184,12 @@ def _select(paths: list[str], context: str | None) -> tuple[dict[str, Any], list
 
 
 async def load_api_client(
-    ref: ClusterRef, *, pool_size: int = 100, user_agent: str = "ccseone-tui"
+    ref: ClusterRef,
+    *,
+    pool_size: int = 100,
+    user_agent: str = "ccseone-tui",
+    exec_timeout: float = 3.0,
+    material_dir: Path | None = None,
 ) -> tuple[ApiClient, str | None]:
     """An ``ApiClient`` for ``ref`` and the context's default namespace.
 
@@ -183,6 +198,11 @@ async def load_api_client(
     context: client certificates, tokens and token files, basic auth, exec plugins, OIDC.
     Raises :class:`KubeconfigError` (file, context, reason) if the context cannot be loaded.
     Nothing is ever written back to the kubeconfig.
+
+    Exec plugins and inline key material are handled in ``credentials.py`` (the loader never
+    sees them): the plugin is bounded by ``exec_timeout`` and killed after it
+    (``ExecPluginFailed``), and no key is written to ``$TMPDIR`` (memfd; without it, a file
+    in ``material_dir`` that lives only while OpenSSL reads it).
     """
     await import_kubernetes()
     from kubernetes.aio.client import ApiClient, Configuration
@@ -211,6 +231,17 @@ async def load_api_client(
             if key != "current-context"
         },
     }
+    cluster_node = config["clusters"][0]
+    user_node = config["users"][0] if config["users"] else None
+    try:
+        inline = take_inline(
+            cluster_node.value.get("cluster") or {},
+            os.path.dirname(cluster_node.path),
+            (user_node.value.get("user") or {}) if user_node is not None else None,
+            os.path.dirname(user_node.path) if user_node is not None else "",
+        )
+    except (ValueError, TypeError, AttributeError, OSError) as exc:  # bad base64, no file
+        raise fail(exc) from exc
     configuration = type.__call__(Configuration)
     try:
         loader = KubeConfigLoader(
@@ -223,30 +254,67 @@ async def load_api_client(
         raise
     except Exception as exc:  # ConfigException, OS, key/type errors from a bad file
         raise fail(exc) from exc
-    _install_exec_refresh(loader, configuration)
+    cert_pem, key_pem = inline.cert_pem, inline.key_pem
+    if inline.exec_config is not None:
+        cred = await run_exec_plugin(
+            inline.exec_config, base_dir=inline.user_dir, timeout=exec_timeout, cluster=ref.name
+        )
+        if cred.token:
+            configuration.api_key["BearerToken"] = f"Bearer {cred.token}"
+            _install_exec_refresh(inline, cred, configuration, exec_timeout, ref.name)
+        else:
+            cert_pem, key_pem = cred.cert_pem, cred.key_pem
+    https = str(configuration.host).startswith("https")
+    if inline.ca_pem and https:
+        configuration.ca_cert_data = inline.ca_pem  # OpenSSL reads it from memory
     configuration.connection_pool_maxsize = pool_size
-    # Building the client loads the TLS trust store (~25 ms of OpenSSL when the kubeconfig
-    # names no CA): off the event loop. Nothing in it is bound to a loop.
-    api = await asyncio.to_thread(ApiClient, configuration)
+    if https and (cert_pem or key_pem):
+        if not (cert_pem and key_pem):
+            raise fail("client certificate and client key must be given together")
+        with material_paths(cert_pem, key_pem, material_dir) as (cert_path, key_path):
+            configuration.cert_file, configuration.key_file = cert_path, key_path
+            api = await _build_client(ApiClient, configuration, fail)
+        # those paths are gone: the SSL context holds the key in memory now
+        configuration.cert_file = configuration.key_file = None
+    else:
+        api = await _build_client(ApiClient, configuration, fail)
     api.user_agent = user_agent
     ctx = picked["contexts"][0][0].get("context") or {}
     return api, ctx.get("namespace") or None
 
 
-def _install_exec_refresh(loader: Any, configuration: Any) -> None:
-    """Re-run an exec credential plugin when its token expires (the aio loader runs it once).
+async def _build_client(api_client: Any, configuration: Any, fail: Any) -> ApiClient:
+    # Building the client loads the TLS trust store (~25 ms of OpenSSL when the kubeconfig
+    # names no CA) and the client certificate: off the event loop. Nothing in it is bound to
+    # a loop.
+    import ssl
 
-    Only for plugins that report ``expirationTimestamp``: ``load_from_exec_plugin`` returns at
-    once while the token is fresh, so the hook costs nothing per request.
-    """
-    user = getattr(loader, "_user", None)
-    if not user or "exec" not in user or not hasattr(loader, "exec_plugin_expiry"):
+    try:
+        return await asyncio.to_thread(api_client, configuration)
+    except (ssl.SSLError, OSError, ValueError) as exc:  # a bad PEM in the kubeconfig
+        raise fail(f"TLS material cannot be used: {exc}") from exc
+
+
+def _install_exec_refresh(
+    inline: InlineMaterial, cred: ExecCredential, configuration: Any, timeout: float,
+    cluster: str,
+) -> None:
+    """Re-run the exec plugin when its token is about to expire (only for plugins that
+    report ``expirationTimestamp``; a check of one timestamp per request otherwise)."""
+    if cred.expires is None or inline.exec_config is None:
         return
+    state = {"cred": cred}
+    lock = asyncio.Lock()
 
     async def refresh(cfg: Any) -> None:
-        await loader.load_from_exec_plugin()
-        token = getattr(loader, "token", None)
-        if token:
-            cfg.api_key["BearerToken"] = token
+        if not state["cred"].expired():
+            return
+        async with lock:
+            if state["cred"].expired():
+                state["cred"] = await run_exec_plugin(
+                    inline.exec_config or {}, base_dir=inline.user_dir, timeout=timeout,
+                    cluster=cluster)
+                if state["cred"].token:
+                    cfg.api_key["BearerToken"] = f"Bearer {state['cred'].token}"
 
     configuration.refresh_api_key_hook = refresh
