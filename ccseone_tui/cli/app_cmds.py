@@ -14,9 +14,11 @@ from typing import Any
 import yaml
 
 from ccseone_tui.cli.output import emit, format_table, plain
+from ccseone_tui.domain import safe_yaml
 from ccseone_tui.domain.apps import AppTarget, DryRunFailed, PublishRequest
 from ccseone_tui.domain.errors import ValidationError
 from ccseone_tui.domain.models import Task, TaskStatus
+from ccseone_tui.domain.safe_yaml import VALUES_LIMITS, check_depth
 from ccseone_tui.i18n import t as tr
 from ccseone_tui.services import Services
 from ccseone_tui.services.guard import parse_selector, selector_matches
@@ -87,7 +89,9 @@ def add_parser(sub: Any, output: Any) -> None:
     _rollout_args(p)
     output(p)
 
-    p = ap.add_parser("diff", help="deployed vs. new manifests, side by side (or unified)")
+    p = ap.add_parser("diff", help="deployed vs. new manifests, side by side (or unified)",
+                      epilog="exit status: 0 no differences, 1 differences, 2 trouble (a "
+                             "target failed), like diff(1)")
     p.add_argument("name")
     p.add_argument("--instance", required=True)
     p.add_argument("--version")
@@ -136,13 +140,17 @@ def _set_path(values: dict[str, Any], assignment: str) -> None:
         raise ValidationError("--set", assignment, tr("apps.rule.set"), tr("apps.fix.set"))
     node = values
     parts = key.strip().split(".")
+    # a 5,000-part key would build a dict the YAML dumper then recurses through
+    check_depth(len(parts), "--set", key.strip())
     for part in parts[:-1]:
         child = node.get(part)
         if not isinstance(child, dict):
             child = node[part] = {}
         node = child
     try:
-        node[parts[-1]] = yaml.safe_load(raw) if raw else ""
+        # the value is YAML too: the same size, depth and alias limits as a values file
+        node[parts[-1]] = (safe_yaml.safe_load(raw, f"--set {key.strip()}", VALUES_LIMITS)
+                           if raw else "")
     except yaml.YAMLError:
         node[parts[-1]] = raw
 
@@ -163,9 +171,11 @@ def _values(args: argparse.Namespace) -> str | None:
             raise ValidationError("--values", args.values,
                                   tr("rule.readable_file", reason=reason),
                                   tr("fix.readable_file")) from exc
+    field = f"--values {args.values}" if args.values else "--values"
     if not args.set:
+        parse_values(text, field)  # refused here names the flag; the service checks again
         return text
-    values = parse_values(text)  # line/column errors name the file's own lines
+    values = parse_values(text, field)  # line/column errors name the file's own lines
     for assignment in args.set:
         _set_path(values, assignment)
     return yaml.safe_dump(values, sort_keys=False)
@@ -310,6 +320,9 @@ async def _upgrade(args: argparse.Namespace, s: Services) -> int:
     return _task_out(args, task)
 
 
+DIFF_DIFFERS, DIFF_TROUBLE = 1, 2
+
+
 async def _diff(args: argparse.Namespace, s: Services) -> int:
     from ccseone_tui.cli.diff_out import side_by_side, summary, unified_text
     from ccseone_tui.templates.diff import diff_manifests
@@ -320,12 +333,14 @@ async def _diff(args: argparse.Namespace, s: Services) -> int:
                               targets=targets)
     width = args.width or shutil.get_terminal_size((160, 40)).columns
     color = _use_color(args.color)
-    failed = False
+    failed = differs = False
     structured: list[dict[str, Any]] = []
     for plan in plans:
         if args.output != "table":
-            structured.append(_diff_record(plan))
+            record = _diff_record(plan)
+            structured.append(record)
             failed = failed or bool(plan.error)
+            differs = differs or record["identical"] is False
             continue
         print(f"=== {plan.target.key}")
         if plan.error:
@@ -333,6 +348,7 @@ async def _diff(args: argparse.Namespace, s: Services) -> int:
             failed = True
             continue
         diff = diff_manifests(plan.old, plan.new)
+        differs = differs or not diff.identical
         print(summary(diff))
         text = (unified_text(diff, color=color, old_label="deployed", new_label="new")
                 if args.unified else
@@ -341,7 +357,8 @@ async def _diff(args: argparse.Namespace, s: Services) -> int:
             print(text, end="")
     if args.output != "table":
         emit(structured, args.output)
-    return 1 if failed else 0
+    # like diff(1) and `helm diff --detailed-exitcode`: 0 same, 1 differences, 2 trouble
+    return DIFF_TROUBLE if failed else DIFF_DIFFERS if differs else 0
 
 
 def _use_color(choice: str) -> bool:

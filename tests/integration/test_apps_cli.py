@@ -84,12 +84,12 @@ async def test_publish_diff_upgrade_history_rollback_delete(
 
     code, out, _ = await run(tmp_path, capsys, "apps", "diff", "web", "--instance", "east",
                              "--set", "greeting=changed", "--width", "120")
-    assert code == 0
+    assert code == 1  # differences, like diff(1)
     assert f"=== {a}/shop" in out and "│" in out
     assert "from-file" in out and "changed" in out
     code, out, _ = await run(tmp_path, capsys, "apps", "diff", "web", "--instance", "east",
                              "--set", "greeting=changed", "--unified", "--target", f"{b}/shop")
-    assert code == 0 and f"=== {a}/shop" not in out
+    assert code == 1 and f"=== {a}/shop" not in out
     assert '-  greeting: from-file' in out and '+  greeting: changed' in out
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("greeting: changed\nextra: false\n"))
@@ -218,8 +218,13 @@ async def test_diff_output_formats_colour_and_batch_flags(
     assert code == 0, err
 
     diff = ("apps", "diff", "web", "--instance", "east", "--set", "greeting=changed")
-    code, out, _ = await run(tmp_path, capsys, *diff, "-o", "json")
+    same = ("apps", "diff", "web", "--instance", "east")
+    code, out, _ = await run(tmp_path, capsys, *same, "-o", "json")
+    assert code == 0 and all(r["identical"] for r in json.loads(out))  # nothing to change
+    code, out, _ = await run(tmp_path, capsys, *same)
     assert code == 0
+    code, out, _ = await run(tmp_path, capsys, *diff, "-o", "json")
+    assert code == 1  # differences, like diff(1) and helm diff --detailed-exitcode
     records = {r["target"]: r for r in json.loads(out)}
     assert set(records) == {f"{a}/shop", f"{b}/shop"}
     rec = records[f"{a}/shop"]
@@ -228,21 +233,21 @@ async def test_diff_output_formats_colour_and_batch_flags(
     assert {"key": "ConfigMap/shop/web-config", "status": "changed"} in rec["objects"]
     assert "+  greeting: changed" in rec["unified"] and "\x1b[" not in rec["unified"]
     code, out, _ = await run(tmp_path, capsys, *diff, "-o", "yaml")
-    assert code == 0 and "unified:" in out and "ConfigMap/shop/web-config" in out
+    assert code == 1 and "unified:" in out and "ConfigMap/shop/web-config" in out
 
     code, out, _ = await run(tmp_path, capsys, *diff, "--width", "100")
-    assert code == 0 and "│" in out and "\x1b[" not in out  # captured = not a terminal
+    assert code == 1 and "│" in out and "\x1b[" not in out  # captured = not a terminal
     code, out, _ = await run(tmp_path, capsys, *diff, "--width", "100", "--color", "always")
-    assert code == 0 and "\x1b[" in out
+    assert code == 1 and "\x1b[" in out
     code, out, _ = await run(tmp_path, capsys, *diff, "--unified", "--color", "always")
-    assert code == 0 and "\x1b[32m+  greeting: changed" in out
+    assert code == 1 and "\x1b[32m+  greeting: changed" in out
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     code, out, _ = await run(tmp_path, capsys, *diff, "--unified")
-    assert code == 0 and "\x1b[" in out  # a terminal: coloured by default
+    assert code == 1 and "\x1b[" in out  # a terminal: coloured by default
     monkeypatch.setenv("NO_COLOR", "1")
     code, out, _ = await run(tmp_path, capsys, *diff, "--unified")
-    assert code == 0 and "\x1b[" not in out
+    assert code == 1 and "\x1b[" not in out
 
     publish = ("apps", "publish", "web2", "--instance", "east", "--template", "web",
                "--target", f"{a}/shop", "--mode", "batch")
