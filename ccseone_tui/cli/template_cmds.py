@@ -198,7 +198,8 @@ async def _render(args: argparse.Namespace, s: Services) -> int:
     from ccseone_tui.templates.render import parse_values, to_yaml
 
     t = await s.templates.get(args.name)
-    values = parse_values(_read(args.values, "values")) if args.values else {}
+    values = (parse_values(_read(args.values, "values"), f"--values {args.values}")
+              if args.values else {})
     objects = await s.templates.render(t, args.version, values, release=args.release,
                                        namespace=args.namespace)
     if args.output == "json":

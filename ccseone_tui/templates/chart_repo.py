@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import yaml
 
+from ccseone_tui.domain import safe_yaml
+from ccseone_tui.domain.safe_yaml import INDEX_LIMITS
 from ccseone_tui.domain.template_errors import (
     ChartDigestMismatch,
     ChartNotInIndex,
@@ -72,7 +74,8 @@ def index_url(repo: str) -> str:
 def parse_index(repo: str, text: str) -> RepoIndex:
     """``index.yaml`` → entries; ``RepoIndexInvalid`` when it is not an index."""
     try:
-        data = yaml.safe_load(text)
+        # a remote file: limits generous enough for the largest public indexes
+        data = safe_yaml.safe_load(text, index_url(repo), INDEX_LIMITS)
     except yaml.YAMLError as exc:
         raise RepoIndexInvalid(repo, f"not YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):

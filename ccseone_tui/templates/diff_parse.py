@@ -33,6 +33,7 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from ccseone_tui.domain import safe_yaml
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.i18n import t
 
@@ -140,6 +141,8 @@ def parse_manifest(text: str, side: str, cache: dict[str, list[ParsedDoc]] | Non
             source = source_match.group(1) if source_match else ""
             try:
                 events = list(yaml.parse(chunk, Loader=_LOADER))
+                # the slow path below builds (and the diff prints) every alias expanded
+                safe_yaml.check_events(events, side, safe_yaml.DOCUMENT_LIMITS)
                 cached = _fast_docs(events, source)
                 if cached is None:  # anchors and aliases: build the objects
                     cached = _slow_docs(chunk, source)

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ccseone_tui.domain import safe_yaml
 from ccseone_tui.domain.template_errors import TemplateRenderError
 
 
@@ -47,7 +48,7 @@ def chart_metadata(chart: Path | bytes) -> dict[str, Any]:
         raise TemplateRenderError(where[:80], "Chart.yaml", None,
                                   "no Chart.yaml: this is not a Helm chart")
     try:
-        meta = yaml.safe_load(files["Chart.yaml"])
+        meta = safe_yaml.safe_load(files["Chart.yaml"], f"{where[:80]}/Chart.yaml")
     except yaml.YAMLError as exc:
         raise TemplateRenderError(where[:80], "Chart.yaml", None, str(exc)) from exc
     if not isinstance(meta, dict) or not meta.get("name") or not meta.get("version"):

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from ccseone_tui.domain import safe_yaml
+from ccseone_tui.domain.safe_yaml import DOCUMENT_LIMITS, VALUES_LIMITS, YamlLimits
 from ccseone_tui.domain.template_errors import ManifestInvalid, TemplateRenderError, ValuesYamlError
 
 # Helm's install order (pkg/release/util/kind_sorter.go), shortened to what matters here
@@ -48,13 +50,14 @@ class RenderedObject:
         return f"{self.obj.get('kind')}/{meta.get('namespace') or ''}/{meta.get('name')}"
 
 
-def parse_values(text: str) -> dict[str, Any]:
+def parse_values(text: str, field: str = "values",
+                 limits: YamlLimits = VALUES_LIMITS) -> dict[str, Any]:
     """Values overrides from YAML; ``ValuesYamlError`` with line/column when they are not a
-    mapping."""
+    mapping, ``YamlLimitExceeded`` (naming ``field``) past the size/depth/alias limits."""
     if not text.strip():
         return {}
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.safe_load(text, field, limits)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -89,7 +92,8 @@ def split_documents(rendered: dict[str, str], template: str) -> list[RenderedObj
         if source.endswith("NOTES.txt") or not rendered[source].strip():
             continue
         try:
-            docs = list(yaml.safe_load_all(rendered[source]))
+            # a template can emit an alias bomb as easily as a values file can
+            docs = safe_yaml.safe_load_all(rendered[source], source)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise TemplateRenderError(template, source, mark.line + 1 if mark else None,
@@ -206,7 +210,10 @@ def render_manifest_dir(
     a synthetic chart, so errors name the file; ``values.yaml`` beside them gives defaults."""
     chart_name = re.sub(r"[^a-z0-9-]", "-", template.lower()).strip("-") or "manifests"
     defaults_file = directory / "values.yaml"
-    defaults = parse_values(defaults_file.read_text()) if defaults_file.is_file() else {}
+    # a chart's own values.yaml: a repository file, not typed by a person, so the
+    # document limits (a few charts ship values.yaml files of several hundred KB)
+    defaults = (parse_values(defaults_file.read_text(), str(defaults_file), DOCUMENT_LIMITS)
+                if defaults_file.is_file() else {})
     with tempfile.TemporaryDirectory(prefix="ccseone-files-") as tmp:
         chart = yaml_chart_dir(Path(tmp), chart_name, "", defaults)
         (chart / "templates" / "manifests.yaml").unlink()

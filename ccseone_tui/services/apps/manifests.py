@@ -19,10 +19,10 @@ from typing import Any
 
 import yaml
 
+from ccseone_tui.domain import safe_yaml
 from ccseone_tui.domain.apps import LABEL_INSTANCE, LABEL_NAME, LABEL_REVISION
 
 # libyaml when present: revisions of 50 targets are dumped and read back on every rollout
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _TOP = re.compile(r"^(apiVersion|kind): *(\S+) *$", re.MULTILINE)
 
@@ -171,7 +171,9 @@ def to_text(objects: list[dict[str, Any]]) -> str:
 
 
 def from_text(text: str) -> list[dict[str, Any]]:
-    return [d for d in yaml.load_all(text or "", Loader=_Loader) if isinstance(d, dict)]
+    # stored revisions and cluster objects: rendered by us, but from user values and charts
+    return [d for d in safe_yaml.safe_load_all(text or "", "manifests")
+            if isinstance(d, dict)]
 
 
 def encode(by_target: dict[str, str]) -> str:

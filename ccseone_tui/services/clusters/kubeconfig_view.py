@@ -13,8 +13,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ccseone_tui.domain import safe_yaml
 from ccseone_tui.domain.errors import ClusterNotRegistered, KubeconfigQueryFailed
 from ccseone_tui.domain.models import MemberCluster
+from ccseone_tui.domain.safe_yaml import DOCUMENT_LIMITS, YamlLimitExceeded
 
 MASK = "••••••"
 # user fields that are credentials (auth-provider config and exec env hold them too)
@@ -31,9 +33,11 @@ def _load(path: str) -> dict[str, Any] | None:
 
     p = Path(path).expanduser()
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = safe_yaml.safe_load(p.read_text(encoding="utf-8"), path, DOCUMENT_LIMITS)
     except FileNotFoundError:
         return None
+    except YamlLimitExceeded as exc:
+        raise ValueError(str(exc)) from exc  # already names the file
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: {exc}") from exc
     return data if isinstance(data, dict) else None

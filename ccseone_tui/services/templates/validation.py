@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ccseone_tui.domain.errors import ValidationError
+from ccseone_tui.domain.safe_yaml import DOCUMENT_LIMITS, check_size
 from ccseone_tui.domain.template_errors import TemplateSourceInvalid
 from ccseone_tui.domain.validation import check_resource_name
 from ccseone_tui.i18n import t
@@ -131,9 +132,12 @@ def check_yaml_source(source: dict[str, Any]) -> dict[str, Any]:
     manifests = source.get("manifests")
     if not isinstance(manifests, str) or not manifests.strip():
         raise _bad("manifests", manifests or "", "template.rule.manifests")
+    # Go templates are not YAML until rendered (split_documents checks them then); bound
+    # the stored text now so a huge paste never reaches the database
+    check_size(manifests, "manifests", DOCUMENT_LIMITS)
     params = source.get("parameters")
     if isinstance(params, str):
-        params = parse_values(params)
+        params = parse_values(params, "parameters")
     if params is None:
         params = {}
     if not isinstance(params, dict):
