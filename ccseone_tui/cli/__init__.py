@@ -29,7 +29,10 @@ def settings_from_args(args: object) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # with the usage of the subcommand it was given to, not the top level's
+        getattr(args, "usage_parser", parser).error(
+            f"unrecognized arguments: {' '.join(extra)}")
     try:
         settings = settings_from_args(args)
     except SettingsError as exc:

@@ -39,12 +39,61 @@ def _global_flags(p: argparse.ArgumentParser, *, suppress: bool = False) -> None
     add("--lang", choices=("en", "zh_CN"), help="UI language")
 
 
-def _globals_everywhere(parser: argparse.ArgumentParser) -> None:
+# Help for the arguments every section shares, so no flag is left without one; ``{noun}`` is
+# the thing the subcommand acts on. A subcommand's own help text always wins.
+_NOUNS = {"instances": "control instance", "clusters": "cluster", "ns": "fleet namespace",
+          "templates": "template", "apps": "app", "tasks": "task",
+          # logs: the noun is the source the subcommand names (logs instance|cluster|app)
+          "logs": "", "instance": "control instance", "cluster": "cluster"}
+_COMMON_HELP = {
+    "name": "the {noun}'s name",
+    "instance": "control instance (name or id) it belongs to",
+    "region": "region (one of the configured regions)",
+    "description": "free text shown in lists (at most 256 characters)",
+    "no_deletion_protection": "create without deletion protection (on by default)",
+    "protection": "turn deletion protection on (--protect) or off (--unprotect)",
+    "confirm": "the production clusters' names, comma-separated, as typed confirmation",
+    "force_conflicts": "take over fields another field manager owns (server-side apply force)",
+    "task": "task id (from `tasks list` or the command that started it)",
+    "id": "task id (from `tasks list` or the command that started it)",
+    "version": "template version (default: the latest)",
+    "mode": "full: every target at once; batch: --batch-size targets at a time, stop on "
+            "the first failure",
+    "revision": "revision number (see `apps history`)",
+    "target": "a target as CLUSTER/NAMESPACE (repeat for more)",
+    "unified": "one column (unified diff) instead of side by side",
+    "follow": "keep following new lines (Ctrl-C stops)",
+    "container": "container name (default: the pod's first)",
+    "limit": "show at most this many (newest first)",
+    "clusters": "how many emulated clusters",
+    "latency": "added latency per request, in milliseconds",
+    "contexts": "kubeconfig contexts to associate",
+    "api_server": "the cluster's API server URL (https://host:port)",
+    "source": "where the cluster runs (shown in lists)",
+    "nodes": "node names",
+    "release": "Helm release name (default: the template's name)",
+    "namespace": "namespace the objects render into",
+}
+
+
+def _default_help(p: argparse.ArgumentParser, noun: str) -> None:
+    for action in p._actions:
+        if action.help is None and not isinstance(action, argparse._HelpAction):
+            text = _COMMON_HELP.get(action.dest)
+            if text:
+                action.help = text.format(noun=noun)
+
+
+def _globals_everywhere(parser: argparse.ArgumentParser, noun: str = "") -> None:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for sub in dict.fromkeys(action.choices.values()):  # aliases map to one parser
+            for name, sub in dict((id(v), (k, v)) for k, v in action.choices.items()).values():
+                sub_noun = noun or _NOUNS.get(name, name)
                 _global_flags(sub, suppress=True)
-                _globals_everywhere(sub)
+                _default_help(sub, sub_noun)
+                # an unknown flag is reported with the usage of the subcommand it was given to
+                sub.set_defaults(usage_parser=sub)
+                _globals_everywhere(sub, sub_noun)
 
 
 def build_parser() -> argparse.ArgumentParser:

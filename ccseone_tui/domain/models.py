@@ -29,6 +29,7 @@ class ClusterStatus(enum.StrEnum):
     NOT_READY = "NotReady"  # answers, but nodes are not ready
     OFFLINE = "Offline"  # did not answer within the timeout
     UNAUTHORIZED = "Unauthorized"  # answered 401/403
+    THROTTLED = "Throttled"  # kept answering 429 through the retries
     UNKNOWN = "Unknown"  # never probed
 
 

@@ -15,6 +15,7 @@ from ccseone_tui.domain.errors import (
     ClusterUnreachable,
     Forbidden,
     KubeApiError,
+    TooManyRequests,
     Unauthorized,
 )
 from ccseone_tui.domain.models import ClusterProbe, ClusterStatus
@@ -59,6 +60,10 @@ async def probe_cluster(client: Any, previous: ClusterProbe | None = None) -> Cl
         nodes = (await client.list("v1", "Node")).get("items", [])
     except ClusterUnreachable as exc:
         return _failed(previous, ClusterStatus.OFFLINE, exc.cause, started, last_seen)
+    except TooManyRequests as exc:
+        # it answers, but only "429": the last full answer (last_seen) is kept, so the row
+        # says how old its picture is rather than a fresh time for an empty answer
+        return _failed(previous, ClusterStatus.THROTTLED, exc.message, started, last_seen)
     except (Unauthorized, Forbidden) as exc:
         # it answered, so it was seen; the credentials are what is wrong
         return _failed(previous, ClusterStatus.UNAUTHORIZED, exc.message, started, time.time())

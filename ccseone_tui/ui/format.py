@@ -46,10 +46,15 @@ _CLUSTER_STYLE: dict[ClusterStatus, str] = {
     ClusterStatus.WAITING: "yellow",
     ClusterStatus.OFFLINE: "bold red",
     ClusterStatus.UNAUTHORIZED: "bold red",
+    ClusterStatus.THROTTLED: "bold yellow",
     ClusterStatus.UNKNOWN: "dim",
     ClusterStatus.AWAITING_ACCEPTANCE: "bold yellow",
     ClusterStatus.DENIED: "bold red",
 }
+
+# statuses shown with how long ago the cluster last gave a full answer
+DOWN_STATUSES = frozenset({ClusterStatus.OFFLINE, ClusterStatus.UNAUTHORIZED,
+                           ClusterStatus.THROTTLED})
 
 _INSTANCE_STYLE: dict[InstanceStatus, str] = {
     InstanceStatus.READY: "bold green",
@@ -72,7 +77,7 @@ _TASK_STYLE: dict[TaskStatus, str] = {
 def cluster_status(status: ClusterStatus, down_for: float | None = None) -> Text:
     """``● Ready`` in green … ``● Offline 3m`` in red (how long it has been gone)."""
     label = t(f"status.cluster.{status.value}")
-    if down_for is not None and status in (ClusterStatus.OFFLINE, ClusterStatus.UNAUTHORIZED):
+    if down_for is not None and status in DOWN_STATUSES:
         label = f"{label} {age(down_for)}"
     return Text.assemble(("● ", _CLUSTER_STYLE[status]), (label, _CLUSTER_STYLE[status]))
 

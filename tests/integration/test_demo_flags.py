@@ -53,3 +53,36 @@ async def test_a_read_only_demo_is_seeded_then_refuses_writes(tmp_path: Path) ->
             assert not writable.read_only
         finally:
             await writable.close()
+
+
+def test_every_flag_and_argument_has_help() -> None:
+    import argparse
+
+    missing: list[str] = []
+
+    def walk(p: argparse.ArgumentParser, path: str) -> None:
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for name, sub in a.choices.items():
+                    walk(sub, f"{path} {name}")
+            elif not a.help and not isinstance(a, argparse._HelpAction):
+                missing.append(f"{path} {'/'.join(a.option_strings) or a.dest}")
+            elif a.help and "{noun}" in a.help:
+                missing.append(f"{path} {a.dest}: unfilled {a.help!r}")
+
+    walk(build_parser(), "ccseone")
+    assert not missing, missing
+    helps = {a.dest: a.help for a in build_parser()._subparsers._group_actions[0]  # type: ignore[union-attr]
+             .choices["logs"]._subparsers._group_actions[0].choices["cluster"]._actions}
+    assert helps["name"] == "the cluster's name"
+
+
+def test_an_unknown_flag_prints_the_subcommands_usage(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    from ccseone_tui.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["clusters", "list", "--bogus"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: ccseone clusters list" in err and "unrecognized arguments: --bogus" in err

@@ -2,8 +2,10 @@
 prune) through ``TasksService.run`` with each target's result recorded on the revision.
 
 Nothing changes on any cluster unless the dry run passed on every target that answered. A
-target that does not answer at all (unreachable) is not a reason to stop the others: it is
-rolled out with the rest, fails in the task, and ``retry`` finishes it later.
+target whose dry run failed through the cluster's own fault — no answer, 429 after the
+retries, a 5xx, a timeout (:func:`cluster_fault`) — is not a reason to stop the others: it is
+rolled out with the rest, fails in the task, and ``retry`` finishes it later. Only an answer
+about the objects themselves (400/403/404/409/422 …) stops the rollout.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ccseone_tui.domain.apps import AppTarget
-from ccseone_tui.domain.errors import CcseoneError, ClusterUnreachable
+from ccseone_tui.domain.errors import (
+    CcseoneError,
+    ClusterUnreachable,
+    KubeApiError,
+    TooManyRequests,
+)
 from ccseone_tui.domain.models import Task, TaskStatus, Template
 from ccseone_tui.i18n import t
 from ccseone_tui.services.apps import apply as app_apply
@@ -38,7 +45,8 @@ class Prepared:
     objects: list[Obj] = field(default_factory=list)
     scopes: app_apply.Scopes = field(default_factory=dict)
     error: str | None = None
-    unreachable: bool = False  # could not be checked: applied (and maybe failing) later
+    # could not be checked through the cluster's fault: applied (and maybe failing) later
+    unreachable: bool = False
 
     @property
     def text(self) -> str:
@@ -79,12 +87,21 @@ async def prepare_target(client: Any, target: AppTarget, objects: list[Obj], *, 
         if check:
             await app_apply.dry_run(client, target, ready, revision, force=force)
         return Prepared(target, ready, scopes)
-    except ClusterUnreachable as exc:
+    except (CcseoneError, TimeoutError) as exc:
+        if not cluster_fault(exc):
+            return Prepared(target, error=str(exc))
         ready = prepare(objects, app=app, instance=instance, namespace=target.namespace,
                         namespaced=app_apply.namespaced_by({}))
-        return Prepared(target, ready, error=str(exc), unreachable=True)
-    except CcseoneError as exc:
-        return Prepared(target, error=str(exc))
+        return Prepared(target, ready, error=str(exc) or type(exc).__name__, unreachable=True)
+
+
+def cluster_fault(exc: BaseException) -> bool:
+    """The cluster, not the objects, is why a dry run failed: it did not answer, stayed
+    throttled through the retries (429) or failed inside (5xx). Such a target fails on its
+    own like an unreachable one; a 4xx about the objects is a validation error for all."""
+    if isinstance(exc, ClusterUnreachable | TooManyRequests | TimeoutError):
+        return True
+    return isinstance(exc, KubeApiError) and exc.status >= 500
 
 
 def stored_objects(text: str) -> list[Obj]:

@@ -66,7 +66,7 @@ class ClustersView(TableView[MemberCluster]):
         if self.shell.services.is_production(row):
             name.append(" PROD", style="bold red")
         down_for = None
-        if probe.status in (ClusterStatus.OFFLINE, ClusterStatus.UNAUTHORIZED):
+        if probe.status in fmt.DOWN_STATUSES:
             since = probe.last_seen or probe.probed_at
             down_for = now - since if since else None
         status = fmt.cluster_status(probe.status, down_for)

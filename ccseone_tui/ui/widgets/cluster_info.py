@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ccseone_tui.domain.models import ClusterStatus, ControlInstance, MemberCluster
+from ccseone_tui.domain.models import ControlInstance, MemberCluster
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import format as fmt
 
@@ -49,7 +49,7 @@ def probe_fields(cluster: MemberCluster, now: float) -> Table:
     p = cluster.probe
     grid = _grid()
     down_for = None
-    if p.status in (ClusterStatus.OFFLINE, ClusterStatus.UNAUTHORIZED):
+    if p.status in fmt.DOWN_STATUSES:
         since = p.last_seen or p.probed_at
         down_for = now - since if since else None
     nodes = fmt.DASH if p.nodes is None else f"{p.nodes_ready or 0}/{p.nodes}"
