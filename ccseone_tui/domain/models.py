@@ -31,6 +31,9 @@ class ClusterStatus(enum.StrEnum):
     UNAUTHORIZED = "Unauthorized"  # answered 401/403
     THROTTLED = "Throttled"  # kept answering 429 through the retries
     UNKNOWN = "Unknown"  # never probed
+    # ocm: the member's agent asked to join (pending CSR / hubAcceptsClient false)
+    AWAITING_ACCEPTANCE = "AwaitingAcceptance"
+    DENIED = "Denied"  # the hub admin denied its join request
 
 
 class ClusterSource(enum.StrEnum):

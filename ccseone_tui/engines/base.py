@@ -1,26 +1,137 @@
-"""The engine protocol: what the services need from "the way to the clusters".
+"""The engine protocol: everything the services need from "the way to the clusters".
 
-``local`` talks to each member's API server directly with kubeconfig credentials; ``ocm``
-(later) goes through an Open Cluster Management hub (ManagedCluster, ManifestWork). Both
-answer these calls, so screens and services stay engine-agnostic.
+``local`` talks to each member's API server directly with kubeconfig credentials and keeps
+its members in SQLite; ``ocm`` goes through an Open Cluster Management hub (ManagedCluster,
+CSR, ManifestWork). Both answer these calls, so services and screens stay engine-agnostic:
+they import this module and ``engines.factory``, never an engine's internals.
+
+Four groups:
+
+* members — ``members_from_control_plane`` says whether the engine, not SQLite, is the
+  source of truth; then ``list_members``/``watch_members`` give ``MemberView``s and SQLite
+  is only the cache that paints the first frame.
+* registration — ``create_member``, ``join_instructions``, ``accept``, ``deny``,
+  ``remove_member`` (the control-plane side of a delete).
+* delivery — ``delivery(cluster, namespace, owner)`` gives a :class:`Delivery` that puts a
+  set of objects on one target under an owner name, withdraws them, reports their status.
+* direct access — ``client(cluster)``: the member's own API server, when there is a way.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ccseone_tui.domain.members import (
+    ControlPlaneInfo,
+    JoinInstructions,
+    MemberDetails,
+    MemberRemoval,
+    MemberView,
+)
 from ccseone_tui.domain.models import ClusterProbe, MemberCluster
+
+Obj = dict[str, Any]
+
+
+@dataclass(slots=True)
+class DeliveryStatus:
+    """Where one owner's objects stand on one target. ``applied``: the objects the target
+    holds now; ``ready``: None while the engine cannot tell (local reads live objects
+    instead), else whether the target reports them available."""
+
+    owner: str
+    cluster: str
+    namespace: str
+    applied: int = 0
+    ready: bool | None = None
+    message: str = ""
+    objects: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSpec:
+    """What ``clusters create`` asks the control plane to pre-create."""
+
+    name: str
+    region: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    deletion_protection: bool = True
+
+
+class Delivery(Protocol):
+    """One owner's objects on one target (cluster + namespace)."""
+
+    async def put(self, objects: list[Obj], *, force: bool = False,
+                  dry_run: bool = False) -> list[Obj]:
+        """Create or update every object (server-side apply semantics); returns what the
+        target holds afterwards, in the same order. Raises the first failure."""
+        ...
+
+    async def withdraw(self, objects: list[Obj]) -> int:
+        """Remove those objects; returns how many were there. Absent is not an error."""
+        ...
+
+    async def status(self) -> DeliveryStatus: ...
 
 
 class ClusterEngine(Protocol):
     name: str
+    # True: the control plane lists the members and SQLite only caches them
+    members_from_control_plane: bool
+
+    # ---- direct access + status ------------------------------------------------------------
 
     async def client(self, cluster: MemberCluster) -> Any:
-        """A direct API client for one member (``kube.ClusterClient``)."""
+        """A direct API client for one member (``kube.ClusterClient``); raises
+        ``DirectAccessUnavailable`` when the engine has no way to the member's API server."""
         ...
 
     async def probe(self, cluster: MemberCluster) -> ClusterProbe:
         """Status of one member; never raises — failures become the probe's status."""
+        ...
+
+    # ---- members ---------------------------------------------------------------------------
+
+    async def list_members(self) -> list[MemberView]:
+        """Every member the control plane knows, joined or waiting (``[]`` for local)."""
+        ...
+
+    def watch_members(self) -> AsyncIterator[list[MemberView]]:
+        """The whole member list again after every change on the control plane; a lost
+        connection raises ``HubUnreachable`` between snapshots while it retries."""
+        ...
+
+    async def details(self, cluster: MemberCluster) -> MemberDetails | None: ...
+
+    async def info(self) -> ControlPlaneInfo: ...
+
+    async def check(self) -> ControlPlaneInfo:
+        """Prove the control plane is usable (an instance is created only then)."""
+        ...
+
+    # ---- registration ----------------------------------------------------------------------
+
+    async def create_member(self, spec: MemberSpec) -> MemberView | None: ...
+
+    async def join_instructions(self, name: str) -> JoinInstructions: ...
+
+    async def accept(self, name: str) -> str: ...
+
+    async def deny(self, name: str) -> str: ...
+
+    async def remove_member(self, name: str, *, remove_finalizers: bool = False,
+                            wait_seconds: float = 30.0) -> MemberRemoval: ...
+
+    # ---- delivery --------------------------------------------------------------------------
+
+    def delivery(self, cluster: MemberCluster, namespace: str, owner: str) -> Delivery: ...
+
+    # ---- the control plane's own events (instance log) -------------------------------------
+
+    async def events_client(self) -> tuple[Any, frozenset[str]] | None:
+        """(client, involved kinds) whose Events belong in the instance log, or None."""
         ...
 
     async def close(self) -> None: ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.models import MemberCluster
-from ccseone_tui.engines import LocalEngine
+from ccseone_tui.engines import EngineFactory, LocalEngine
 from ccseone_tui.services.clusters.service import AssociateRequest, ClustersService
 from ccseone_tui.services.events import EventBus
 from ccseone_tui.services.guard import Guard
@@ -19,6 +19,7 @@ from ccseone_tui.services.tasks import TasksService
 
 if TYPE_CHECKING:
     from ccseone_tui.services.apps.service import AppsService
+    from ccseone_tui.services.clusters.members import MembersService
     from ccseone_tui.services.clusters.registration import RegistrationService
     from ccseone_tui.services.fleet.service import FleetService
     from ccseone_tui.services.logs.service import LogsService
@@ -46,6 +47,19 @@ class Services:
     tasks: TasksService
     # shared by ``clusters`` and ``registration``; the engine-agnostic work goes through it
     engine: Any = field(default=None, repr=False, compare=False)
+    # one engine per instance (local shared, ocm per hub)
+    engines: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def members(self) -> MembersService:
+        """Hub members: follow/sync into the cache, accept/deny, map-context, hub info."""
+        from ccseone_tui.services.clusters.members import MembersService
+
+        members = MembersService(self.store, self.engines, self.events, self.guard, self.tasks,
+                                 self.instances, self.clusters,
+                                 self.settings.kubeconfig_paths())
+        self.clusters.members = members
+        return members
     # tasks found Interrupted when these services were opened (their process was killed)
     interrupted: list[Any] = field(default_factory=list, repr=False, compare=False)
 
@@ -72,7 +86,7 @@ class Services:
 
         return RegistrationService(self.store, self.engine, self.pool, self.settings,
                                    self.events, self.guard, self.tasks, self.instances,
-                                   self.clusters)
+                                   self.clusters, members=self.members)
 
     @cached_property
     def namespaces(self) -> NamespacesService:
@@ -116,6 +130,8 @@ class Services:
         return self.guard.is_production(cluster)
 
     async def close(self) -> None:
+        if self.engines is not None:
+            await self.engines.close()
         await self.pool.close()
         await self.store.close()
 
@@ -135,17 +151,22 @@ async def open_services(settings: Settings, *, user: str | None = None,
     guard = Guard(settings.read_only, settings.production_selector)
     who = user or current_user()
     tasks = TasksService(store, events, who)
-    instances = InstancesService(store, events, guard, tasks, settings.regions)
     engine = LocalEngine(pool)
     clusters = ClustersService(store, engine, events, guard, tasks, instances,
+    engines = EngineFactory(pool, engine, settings.credentials_dir)
+    instances = InstancesService(store, events, guard, tasks, settings.regions,
+                                 engines=engines,
+                                 kubeconfig_paths=settings.kubeconfig_paths())
                                settings.kubeconfig_paths(),
                                credentials_dir=settings.credentials_dir, pool=pool,
-                               regions=settings.regions)
+                               regions=settings.regions, engines=engines)
     services = Services(
         settings=settings, store=store, pool=pool, events=events, guard=guard, user=who,
-        instances=instances, clusters=clusters, tasks=tasks, engine=engine,
+        instances=instances, clusters=clusters, tasks=tasks, engine=engine, engines=engines,
     )
     # a cluster that joins later receives every namespace of its instance
+    # clusters.refresh() syncs hub members through it; built lazily (no import before paint)
+    clusters.members = _LazyMembers(services)
     clusters.on_joined.append(lambda cluster: services.namespaces.sync_cluster(cluster))
     # a cluster detached by deleting its instance loses what ccseone put there and its token
     instances.on_detach.append(clusters.release)
@@ -162,3 +183,13 @@ async def open_services(settings: Settings, *, user: str | None = None,
 
 
 __all__ = ["AssociateRequest", "Services", "open_services"]
+class _LazyMembers:
+    """Stands in for ``services.members`` until first used (keeps start-up imports down)."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def sync(self, instance: Any) -> Any:
+        return await self._services.members.sync(instance)
+
+

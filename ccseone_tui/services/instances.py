@@ -31,7 +31,10 @@ class InstanceHasClusters(CcseoneError):
 
 class InstancesService:
     def __init__(self, store: Any, events: EventBus, guard: Guard, tasks: TasksService,
-                 regions: tuple[str, ...]) -> None:
+                 regions: tuple[str, ...], *, engines: Any = None,
+                 kubeconfig_paths: list[str] | None = None) -> None:
+        self._engines = engines  # engines.EngineFactory: checks a hub before it is saved
+        self._kubeconfig_paths = list(kubeconfig_paths or [])
         self._store = store
         self._events = events
         self._guard = guard
@@ -65,12 +68,23 @@ class InstancesService:
         engine: Engine = Engine.LOCAL,
         instance_id: str | None = None,
     ) -> ControlInstance:
+        hub_context: str | None = None,
+        hub_kubeconfig: str | None = None,
         self._guard.check_writable()
+        """Engine ``ocm`` needs the hub's kubeconfig context: it is checked to be a hub
+        (ManagedClusters served, bootstrap account present) before anything is saved; the
+        instance keeps the file and context name, never credentials."""
         check_resource_name(name)
         if region not in self._regions:
             allowed = ", ".join(self._regions)
             raise ValidationError("region", region, t("rule.region", regions=allowed))
-        if engine is not Engine.LOCAL:
+        engine = Engine(engine)
+        if engine is Engine.LOCAL and (hub_context or hub_kubeconfig):
+            raise ValidationError("context", hub_context or hub_kubeconfig,
+                                  t("rule.hub_context_ocm_only"))
+        if engine is Engine.OCM and not (hub_context or "").strip():
+            raise ValidationError("context", hub_context or "", t("rule.hub_context"))
+        if engine is Engine.OCM and self._engines is None:
             raise ValidationError("engine", engine.value, t("rule.engine_local_only"))
         if await self._store.get_instance(name) or await self._store.get_cluster(name):
             raise NameExists(name=name)
@@ -81,11 +95,31 @@ class InstancesService:
         )
         await self._store.add_instance(inst)
         await self._tasks.journal(inst.id, "instance.create", name, "Succeeded")
+        if engine is Engine.OCM:
+            inst.hub_context = (hub_context or "").strip()
+            inst.hub_kubeconfig = self._hub_file(inst.hub_context, hub_kubeconfig)
+            checked = self._engines.build(inst)
+            try:
+                await checked.check()
+            finally:
+                await checked.close()
         self._events.emit(InstancesChanged(await self.list()))
         return inst
 
     async def edit(self, name_or_id: str, *, description: str | None = None,
                    deletion_protection: bool | None = None) -> ControlInstance:
+    def _hub_file(self, context: str, kubeconfig: str | None) -> str:
+        """The file that holds ``context``: the one given, else the first of the
+        kubeconfig paths that has it (kubectl's merge order)."""
+        from ccseone_tui.domain.member_errors import HubContextMissing
+        from ccseone_tui.kube import list_contexts
+
+        paths = [kubeconfig] if kubeconfig else self._kubeconfig_paths
+        found = next((c for c in list_contexts(paths) if c.name == context), None)
+        if found is None:
+            raise HubContextMissing(context=context, files=", ".join(paths) or "-")
+        return kubeconfig or found.file
+
         self._guard.check_writable()
         inst = await self.get(name_or_id)
         if description is not None:

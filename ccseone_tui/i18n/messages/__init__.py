@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 
 AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli", "logs", "fleet", "console",
-         "namespaces", "ns_ui", "templates", "templates_ui", "apps", "apps_ui", "diff", "resilience",
+         "namespaces", "ns_ui", "templates", "templates_ui", "apps", "apps_ui", "diff", "ocm", "resilience",
          "limits")
 
 

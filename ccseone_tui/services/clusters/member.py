@@ -42,6 +42,9 @@ class ClusterDeletion:
     steps: list[CleanupStep] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
     task_id: str | None = None
+    # hub members: works stuck on their cleanup finalizer stop the delete (done False)
+    stuck: list[str] = field(default_factory=list)
+    done: bool = True
 
 
 def owns_credentials(kubeconfig: str | None, credentials_dir: Path | None) -> bool:

@@ -38,6 +38,8 @@ from ccseone_tui.domain.errors import (
     VersionQueryFailed,
     VersionUnsupported,
 )
+from ccseone_tui.domain.member_errors import EngineUnsupported
+from ccseone_tui.domain.members import JoinInstructions
 from ccseone_tui.domain.models import (
     ClusterProbe,
     ClusterSource,
@@ -96,7 +98,9 @@ def check_api_server(url: str, field: str = "api_server") -> str:
 class RegistrationService:
     def __init__(self, store: Any, engine: Any, pool: Any, settings: Settings,
                  events: EventBus, guard: Guard, tasks: TasksService,
-                 instances: InstancesService, clusters: ClustersService) -> None:
+                 instances: InstancesService, clusters: ClustersService,
+                 members: Any = None) -> None:
+        self._members = members  # MembersService: create + join on a hub instance
         self._store = store
         self._engine = engine
         self._pool = pool
@@ -114,18 +118,19 @@ class RegistrationService:
         instance: str,
         name: str,
         *,
-        api_server: str,
+        api_server: str = "",
         region: str = "",
         source: ClusterSource | str = ClusterSource.REGISTERED,
         labels: dict[str, str] | None = None,
         deletion_protection: bool = True,
     ) -> MemberCluster:
         """A cluster record in ``Waiting``, after every §6.1 check that needs no cluster;
-        nothing is written when a check fails."""
+        nothing is written when a check fails. On a hub instance the member is pre-created
+        on the hub (not accepted; its agent reports the API server, so it is optional)."""
         self._guard.check_writable()
         check_resource_name(name)
         labels = check_labels(dict(labels or {}))
-        server = check_api_server(api_server)
+        server = check_api_server(api_server) if api_server.strip() else ""
         sources = ", ".join(s.value for s in CREATE_SOURCES)
         try:
             source = ClusterSource(source)
@@ -142,10 +147,17 @@ class RegistrationService:
         inst = await self._instances.get(instance)
         if inst.status is not InstanceStatus.READY:
             raise InstanceNotReady(name=inst.name, status=inst.status.value)
+        hub = await self._on_hub(inst.id)
+        if not server and not hub:
+            raise ValidationError("api_server", api_server, t("rule.api_server_url"))
         for existing in await self._store.list_clusters():
-            if existing.api_server and normalize_server(existing.api_server) == normalize_server(
-                    server):
+            if server and existing.api_server and normalize_server(
+                    existing.api_server) == normalize_server(server):
                 raise ClusterAlreadyAssociated(server=server, existing=existing.name)
+        if hub:
+            return await self._members.create(inst, name, region=region or inst.region,
+                                              labels=labels,
+                                              deletion_protection=deletion_protection)
         cluster = MemberCluster(
             id=new_id("cls"), name=name, instance_id=inst.id, region=region or inst.region,
             source=source, api_server=server, labels=labels,
@@ -159,13 +171,24 @@ class RegistrationService:
 
     # ---- join command (§3.1.3.4) -----------------------------------------------------------
 
+    async def _on_hub(self, instance_id: str) -> bool:
+        engine = await self._clusters.engine_of(instance_id)
+        return bool(engine.members_from_control_plane) and self._members is not None
+
     async def join_command(self, cluster: MemberCluster | str) -> str:
         """The snippet to run on the member; refused for clusters associated from kubeconfig
         (they need no registration)."""
+        return (await self.join_instructions(cluster)).text
+
+    async def join_instructions(self, cluster: MemberCluster | str) -> JoinInstructions:
+        """What to run on the member: a hub instance's real ``clusteradm join`` (fresh token,
+        expiry, values file), or the local engine's kubectl snippet."""
         c = cluster if isinstance(cluster, MemberCluster) else await self._clusters.get(cluster)
+        if await self._on_hub(c.instance_id):
+            return await self._members.join_instructions(c)
         if c.source is ClusterSource.KUBECONFIG:
             raise RegistrationNotNeeded(cluster=c.name)
-        return join_snippet(c.name)
+        return JoinInstructions(cluster=c.name, command=join_snippet(c.name))
 
     # ---- register (§3.1.3.4) ---------------------------------------------------------------
 
@@ -180,6 +203,10 @@ class RegistrationService:
         cluster = await self._clusters.get(name)
         if cluster.source is ClusterSource.KUBECONFIG:
             raise RegistrationNotNeeded(cluster=cluster.name)
+        if await self._on_hub(cluster.instance_id):
+            engine = await self._clusters.engine_of(cluster.instance_id)
+            raise EngineUnsupported(action="register", instance=cluster.instance_id,
+                                    engine=engine.name, hint=t("engine.hint.register"))
 
         async def action() -> str:
             token = RegistrationToken.decode(token_text)

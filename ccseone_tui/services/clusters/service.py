@@ -86,9 +86,10 @@ class ClustersService:
     def __init__(self, store: Any, engine: Any, events: EventBus, guard: Guard,
                  tasks: TasksService, instances: InstancesService,
                  kubeconfig_paths: list[str], *, credentials_dir: Path | None = None,
-                 pool: Any = None, regions: Sequence[str] = ()) -> None:
+                 pool: Any = None, regions: Sequence[str] = (), engines: Any = None) -> None:
         self._store = store
-        self._engine = engine  # engines.ClusterEngine; one per process until ocm lands
+        self._engine = engine  # the local engine: for clusters whose instance is local
+        self._engines = engines  # engines.EngineFactory: the engine of each instance
         self._events = events
         self._guard = guard
         self._tasks = tasks
@@ -112,9 +113,21 @@ class ClustersService:
             raise NotFound(kind=t("noun.cluster"), name=name_or_id)
         return cluster
 
+    async def engine_of(self, instance_id: str) -> Any:
+        """The engine of an instance (``engines.ClusterEngine``)."""
+        if self._engines is None:
+            return self._engine
+        inst = await self._store.get_instance(instance_id)
+        return self._engine if inst is None else self._engines.for_instance(inst)
+
     async def client(self, cluster: MemberCluster) -> Any:
-        """A direct API client for one member (logs, fleet view, detail tabs)."""
-        return await self._engine.client(cluster)
+        """A direct API client for one member (logs, fleet view, detail tabs); an ocm
+        member without a mapped context or addon token raises ``DirectAccessUnavailable``."""
+        return await (await self.engine_of(cluster.instance_id)).client(cluster)
+
+    async def delivery(self, cluster: MemberCluster, namespace: str, owner: str) -> Any:
+        """Where ``owner``'s objects go on (cluster, namespace): ``engines.Delivery``."""
+        return (await self.engine_of(cluster.instance_id)).delivery(cluster, namespace, owner)
 
     async def contexts(self) -> list[Any]:
         """Kubeconfig contexts the user can associate (name, server, user, file)."""
@@ -125,9 +138,11 @@ class ClustersService:
     # ---- probing ---------------------------------------------------------------------------
 
     async def probe(self, cluster: MemberCluster) -> MemberCluster:
-        if cluster.probe.status is ClusterStatus.WAITING or not cluster.kubeconfig:
+        engine = await self.engine_of(cluster.instance_id)
+        if not engine.members_from_control_plane and (
+                cluster.probe.status is ClusterStatus.WAITING or not cluster.kubeconfig):
             return cluster
-        cluster.probe = await self._engine.probe(cluster)
+        cluster.probe = await engine.probe(cluster)
         await self._store.save_probe(cluster.id, cluster.probe)
         self._events.emit(ClusterProbed(cluster))
         return cluster
@@ -135,8 +150,17 @@ class ClustersService:
     async def refresh(self, instance_id: str | None = None) -> list[MemberCluster]:
         """Probe every cluster concurrently; each result is saved and emitted as it lands."""
         clusters = await self.list(instance_id)
-        live = [c for c in clusters if c.probe.status is not ClusterStatus.WAITING]
-        await asyncio.gather(*(self.probe(c) for c in live))
+        # members of a hub come from one list call on the hub, not one probe each
+        hubs = [i for i in await self._instances.list()
+                if (instance_id is None or i.id == instance_id) and self._engines is not None
+                and self._engines.for_instance(i).members_from_control_plane]
+        hub_ids = {i.id for i in hubs}
+        live = [c for c in clusters
+                if c.probe.status is not ClusterStatus.WAITING and c.instance_id not in hub_ids]
+        await asyncio.gather(*(self.probe(c) for c in live),
+                             *(self.sync_members(i) for i in hubs))
+        if hubs:
+            clusters = await self.list(instance_id)
         self._events.emit(ClustersRefreshed(instance_id, clusters))
         return clusters
 
@@ -322,8 +346,17 @@ class ClustersService:
                 names.append(app.name)
         return names
 
+    async def sync_members(self, instance: Any) -> Any:
+        """Set by ``open_services``: ``MembersService.sync`` (hub members into the cache)."""
+        if self.members is None:
+            return None
+        return await self.members.sync(instance)
+
+    members: Any = None  # services.clusters.members.MembersService, wired by open_services
+
     async def delete(self, name_or_id: str, *, confirm: str | None = None,
-                     force: bool = False) -> ClusterDeletion:
+                     force: bool = False, remove_finalizers: bool = False,
+                     wait_seconds: float = 30.0) -> ClusterDeletion:
         """Refused while protected, unconfirmed (production) or with apps deployed (unless
         ``force``). A registered cluster's member-side objects are removed when ccseone holds
         its credentials, else the commands to remove them are returned; its credentials file
@@ -337,11 +370,44 @@ class ClustersService:
         if result.apps and not force:
             raise AppsStillDeployed(cluster=cluster.name, count=len(result.apps),
                                     apps=", ".join(result.apps))
+        engine = await self.engine_of(cluster.instance_id)
+        if engine.members_from_control_plane:
+            return await self._delete_on_control_plane(engine, cluster, result,
+                                                       remove_finalizers, wait_seconds)
         if owns_credentials(cluster.kubeconfig, self._credentials_dir):
             await self._clean_member(cluster, result)
         elif cluster.source is not ClusterSource.KUBECONFIG:
             # created for registration; the join command may have run without register
             result.commands = member_cleanup_commands(cluster.name)
+        await self._store.delete_cluster(cluster.id)
+        await self._forget_credentials(cluster)
+        await self._tasks.journal(cluster.instance_id, "cluster.delete", cluster.name,
+                                  "Succeeded")
+        self._events.emit(ClustersChanged(cluster.instance_id))
+        return result
+
+    async def _delete_on_control_plane(self, engine: Any, cluster: MemberCluster,
+                                       result: ClusterDeletion, remove_finalizers: bool,
+                                       wait_seconds: float) -> ClusterDeletion:
+        """Remove the member from its hub (works, addons, the ManagedCluster, its
+        namespace, an argocd secret). Stopped by works stuck on their finalizer: the row
+        stays, the stuck works are reported, a confirmed retry removes the finalizer."""
+        try:
+            removal = await engine.remove_member(cluster.name,
+                                                 remove_finalizers=remove_finalizers,
+                                                 wait_seconds=wait_seconds)
+        except CcseoneError as exc:
+            await self._tasks.journal(cluster.instance_id, "cluster.delete", cluster.name,
+                                      "Failed", error=str(exc))
+            raise
+        result.steps = [CleanupStep(s.target, s.status, s.message) for s in removal.steps]
+        result.commands = removal.commands
+        result.stuck, result.done = removal.stuck, removal.done
+        if not removal.done:
+            await self._tasks.journal(cluster.instance_id, "cluster.delete", cluster.name,
+                                      "Failed", error=t("hub.cleanup.stopped",
+                                                        works=", ".join(removal.stuck)))
+            return result
         await self._store.delete_cluster(cluster.id)
         await self._forget_credentials(cluster)
         await self._tasks.journal(cluster.instance_id, "cluster.delete", cluster.name,
