@@ -152,11 +152,11 @@ async def open_services(settings: Settings, *, user: str | None = None,
     who = user or current_user()
     tasks = TasksService(store, events, who)
     engine = LocalEngine(pool)
-    clusters = ClustersService(store, engine, events, guard, tasks, instances,
     engines = EngineFactory(pool, engine, settings.credentials_dir)
     instances = InstancesService(store, events, guard, tasks, settings.regions,
                                  engines=engines,
                                  kubeconfig_paths=settings.kubeconfig_paths())
+    clusters = ClustersService(store, engine, events, guard, tasks, instances,
                                settings.kubeconfig_paths(),
                                credentials_dir=settings.credentials_dir, pool=pool,
                                regions=settings.regions, engines=engines)
@@ -164,9 +164,9 @@ async def open_services(settings: Settings, *, user: str | None = None,
         settings=settings, store=store, pool=pool, events=events, guard=guard, user=who,
         instances=instances, clusters=clusters, tasks=tasks, engine=engine, engines=engines,
     )
-    # a cluster that joins later receives every namespace of its instance
     # clusters.refresh() syncs hub members through it; built lazily (no import before paint)
     clusters.members = _LazyMembers(services)
+    # a cluster that joins later receives every namespace of its instance
     clusters.on_joined.append(lambda cluster: services.namespaces.sync_cluster(cluster))
     # a cluster detached by deleting its instance loses what ccseone put there and its token
     instances.on_detach.append(clusters.release)
@@ -182,7 +182,6 @@ async def open_services(settings: Settings, *, user: str | None = None,
     return services
 
 
-__all__ = ["AssociateRequest", "Services", "open_services"]
 class _LazyMembers:
     """Stands in for ``services.members`` until first used (keeps start-up imports down)."""
 
@@ -193,3 +192,4 @@ class _LazyMembers:
         return await self._services.members.sync(instance)
 
 
+__all__ = ["AssociateRequest", "Services", "open_services"]

@@ -67,13 +67,13 @@ class InstancesService:
         description: str = "",
         engine: Engine = Engine.LOCAL,
         instance_id: str | None = None,
-    ) -> ControlInstance:
         hub_context: str | None = None,
         hub_kubeconfig: str | None = None,
-        self._guard.check_writable()
+    ) -> ControlInstance:
         """Engine ``ocm`` needs the hub's kubeconfig context: it is checked to be a hub
         (ManagedClusters served, bootstrap account present) before anything is saved; the
         instance keeps the file and context name, never credentials."""
+        self._guard.check_writable()
         check_resource_name(name)
         if region not in self._regions:
             allowed = ", ".join(self._regions)
@@ -93,8 +93,6 @@ class InstancesService:
             status=InstanceStatus.READY, deletion_protection=deletion_protection,
             description=description, created_at=time.time(),
         )
-        await self._store.add_instance(inst)
-        await self._tasks.journal(inst.id, "instance.create", name, "Succeeded")
         if engine is Engine.OCM:
             inst.hub_context = (hub_context or "").strip()
             inst.hub_kubeconfig = self._hub_file(inst.hub_context, hub_kubeconfig)
@@ -103,11 +101,11 @@ class InstancesService:
                 await checked.check()
             finally:
                 await checked.close()
+        await self._store.add_instance(inst)
+        await self._tasks.journal(inst.id, "instance.create", name, "Succeeded")
         self._events.emit(InstancesChanged(await self.list()))
         return inst
 
-    async def edit(self, name_or_id: str, *, description: str | None = None,
-                   deletion_protection: bool | None = None) -> ControlInstance:
     def _hub_file(self, context: str, kubeconfig: str | None) -> str:
         """The file that holds ``context``: the one given, else the first of the
         kubeconfig paths that has it (kubectl's merge order)."""
@@ -120,6 +118,8 @@ class InstancesService:
             raise HubContextMissing(context=context, files=", ".join(paths) or "-")
         return kubeconfig or found.file
 
+    async def edit(self, name_or_id: str, *, description: str | None = None,
+                   deletion_protection: bool | None = None) -> ControlInstance:
         self._guard.check_writable()
         inst = await self.get(name_or_id)
         if description is not None:
