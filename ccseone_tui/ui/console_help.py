@@ -45,6 +45,7 @@ def console_key_groups() -> list[tuple[str, KeyRows]]:
         *ns_actions.key_groups(),  # Namespaces: the list and the detail
         *app_actions.key_groups(),  # App center: the list and the detail
         *template_actions.template_key_groups(),  # Template repository and its detail
+        (t("nav.tasks"), [("enter", t("tasks.ui.help.enter"))]),
     ]
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import importlib
 
 AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli", "logs", "fleet", "console",
-         "namespaces", "ns_ui", "templates", "templates_ui", "apps", "apps_ui", "diff", "ocm", "resilience",
-         "limits")
+         "namespaces", "ns_ui", "templates", "templates_ui", "apps", "apps_ui", "diff", "ocm",
+         "limits", "resilience", "tasks_ui")
 
 
 def merged(lang: str) -> dict[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual import on
+from textual.widgets import DataTable
 
 from ccseone_tui.domain.models import Task, TaskStatus
 from ccseone_tui.i18n import t
@@ -50,6 +52,15 @@ class TasksView(TableView[Task]):
             fmt.timestamp(row.created_at),
             Text(row.id, style="dim"),
         ]
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        task = self.rows.get(str(event.row_key.value))
+        if task is not None:
+            from ccseone_tui.ui import task_actions
+
+            task_actions.open_task(self.shell, task, on_done=self.reload)
 
     def upsert(self, row: Task) -> None:
         """A new task goes on top (newest first); a known one updates in place."""
