@@ -33,6 +33,7 @@ class Settings:
     per_cluster_concurrency: int = 8  # … and for one cluster
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
+    db_busy_timeout: float = 5.0  # seconds to wait while another process writes the cache
     log_buffer_lines: int = 50_000
     log_max_streams: int = 50
     production_selector: str = "env=prod"  # clusters matching it need typed confirmation
@@ -81,6 +82,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "per_cluster_concurrency": (int,),
     "connect_timeout": (int, float),
     "read_timeout": (int, float),
+    "db_busy_timeout": (int, float),
     "log_buffer_lines": (int,),
     "log_max_streams": (int,),
     "production_selector": (str,),
@@ -109,7 +111,11 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     if path.exists():
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, OSError) as exc:
+        except UnicodeDecodeError as exc:
+            raise SettingsError(
+                f"{path}: the settings file is not UTF-8 text ({exc.reason} at byte "
+                f"{exc.start}); save it as UTF-8, or give --config the right file") from exc
+        except (tomllib.TOMLDecodeError, OSError, RecursionError) as exc:
             raise SettingsError(f"{path}: cannot read settings: {exc}") from exc
         values = _check(path, raw)
     settings = Settings(config_path=path if path.exists() else None, **values)
@@ -135,7 +141,8 @@ def _check(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
             raise SettingsError(f"{path}: {key} = {value!r} must be a {wanted}")
         if key in _COUNTS and value < 1:
             raise SettingsError(f"{path}: {key} = {value!r} must be at least 1")
-        if key in ("refresh_interval", "connect_timeout", "read_timeout") and value <= 0:
+        if key in ("refresh_interval", "connect_timeout", "read_timeout",
+                   "db_busy_timeout") and value <= 0:
             raise SettingsError(f"{path}: {key} = {value!r} must be greater than 0")
         if key == "regions":
             if not value or not all(isinstance(r, str) and r for r in value):
@@ -219,6 +226,7 @@ SAMPLE_CONFIG = """\
 # per_cluster_concurrency = 8
 # connect_timeout = 3.0
 # read_timeout = 10.0
+# db_busy_timeout = 5.0  # seconds to wait while another ccseone process writes the cache
 # log_buffer_lines = 50000
 # log_max_streams = 50
 # production_selector = "env=prod"

@@ -28,6 +28,57 @@ def settings_from_args(args: object) -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The last line of defence: whatever escapes the commands ends as one line on stderr
+    and exit 1, never a traceback on the terminal (issue #14 item 8)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _stdout_gone()
+    except KeyboardInterrupt:
+        return 130
+    except CcseoneError as exc:  # raised outside _main's own handler
+        # errors quote values and Kubernetes messages verbatim: escape their controls
+        print(f"ccseone: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # that is the point: nothing gets past here
+        from ccseone_tui.cli.crash import report_internal_error
+
+        return report_internal_error(exc, argv)
+
+
+def _stdout_gone() -> int:
+    """``ccseone … | head``: the reader left. End quietly, and point stdout at /dev/null so
+    the interpreter's final flush does not print "Exception ignored … BrokenPipeError"."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (captured): nothing left to flush
+        pass
+    return EXIT_FAILED
+
+
+def _bad_argument(argv: Sequence[str]) -> str | None:
+    """The first argument that is not valid text (bytes that are not UTF-8 reach Python as
+    lone surrogates): it could neither be stored nor sent to a cluster."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            from ccseone_tui.i18n import t
+
+            shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            return (t("error.bad_argument", value=f"'{shown}'", detail=exc.reason) + " — "
+                    + t("error.bad_argument.fix"))
+    return None
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    bad = _bad_argument(sys.argv[1:] if argv is None else argv)
+    if bad:
+        print(f"ccseone: {bad}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:  # with the usage of the subcommand it was given to, not the top level's
@@ -56,10 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(dispatch(args, settings))
     except CcseoneError as exc:
+        # errors quote values and Kubernetes messages verbatim: escape their controls
         print(f"ccseone: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
 
 
 if __name__ == "__main__":

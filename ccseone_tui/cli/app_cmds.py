@@ -25,6 +25,22 @@ from ccseone_tui.services.guard import parse_selector, selector_matches
 from ccseone_tui.templates.render import parse_values
 
 RESULT_COLUMNS = [("target", "TARGET"), ("status", "STATUS"), ("message", "MESSAGE")]
+REVISION_MAX = 2**63 - 1  # SQLite INTEGER: a larger number would fail deep in the store
+
+
+def revision_number(text: str) -> int:
+    """argparse type of a revision: a whole number SQLite can hold (exit 2 otherwise)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid revision number: {text!r} (a whole number, e.g. 2)") from None
+    if not 1 <= value <= REVISION_MAX:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise argparse.ArgumentTypeError(
+            tr("error.revision_range", value=shown, limit=REVISION_MAX) + " — "
+            + tr("error.revision_range.fix"))
+    return value
 
 
 def _values_args(p: argparse.ArgumentParser) -> None:
@@ -96,7 +112,8 @@ def add_parser(sub: Any, output: Any) -> None:
     p.add_argument("--instance", required=True)
     p.add_argument("--version")
     _values_args(p)
-    p.add_argument("--revision", type=int, help="compare with this revision (rollback)")
+    p.add_argument("--revision", type=revision_number,
+                   help="compare with this revision (rollback)")
     p.add_argument("--target", action="append", default=[], metavar="CLUSTER/NAMESPACE")
     p.add_argument("--unified", action="store_true")
     p.add_argument("--width", type=int, help="columns (default: the terminal's)")
@@ -111,7 +128,7 @@ def add_parser(sub: Any, output: Any) -> None:
 
     p = ap.add_parser("rollback", help="a new revision re-applying an earlier one")
     p.add_argument("name")
-    p.add_argument("revision", type=int)
+    p.add_argument("revision", type=revision_number)
     p.add_argument("--instance", required=True)
     p.add_argument("--confirm", metavar="NAMES")
     p.add_argument("--force-conflicts", action="store_true")

@@ -17,6 +17,7 @@ import sys
 import time
 from typing import TextIO
 
+from ccseone_tui.i18n import t
 from ccseone_tui.services import Services
 from ccseone_tui.services.logs.stream import LINE, LogRecord, LogStream
 
@@ -61,11 +62,17 @@ async def open_stream(args: argparse.Namespace, s: Services) -> LogStream:
 async def run_logs(args: argparse.Namespace, s: Services, out: TextIO | None = None,
                    err: TextIO | None = None) -> int:
     try:
+        # checked before any stream opens: a typo in the pattern is a usage error (exit 2)
+        grep = re.compile(args.grep) if getattr(args, "grep", None) else None
+    except (re.error, RecursionError, OverflowError) as exc:
+        print("ccseone: " + t("error.bad_regex", value=repr(args.grep), detail=str(exc))
+              + " — " + t("error.bad_regex.fix"), file=err or sys.stderr)
+        return 2
+    try:
         stream = await open_stream(args, s)
     except argparse.ArgumentTypeError as exc:
         print(f"ccseone: {exc}", file=err or sys.stderr)
         return 2
-    grep = re.compile(args.grep) if getattr(args, "grep", None) else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

@@ -49,6 +49,11 @@ def _read(path: str) -> dict[str, Any] | None:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+    except UnicodeDecodeError as exc:  # a binary file given by mistake: say so, not a traceback
+        raise KubeconfigError(
+            path=path, context="",
+            error=f"not UTF-8 text ({exc.reason} at byte {exc.start}); give --kubeconfig a "
+                  "kubeconfig file saved as UTF-8") from exc
     except OSError as exc:
         raise KubeconfigError(path=path, context="", error=str(exc)) from exc
     import yaml  # here, not at import: the first frame does not need it

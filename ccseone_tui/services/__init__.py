@@ -143,7 +143,8 @@ async def open_services(settings: Settings, *, user: str | None = None,
     from ccseone_tui.kube.credentials import clean_material_dir
     from ccseone_tui.store import Store
 
-    store = await Store.open(settings.db_path, own_root=settings.resolved_data_dir)
+    store = await Store.open(settings.db_path, own_root=settings.resolved_data_dir,
+                             busy_timeout=settings.db_busy_timeout)
     # key files a killed process left behind (only used where memfd is missing)
     clean_material_dir(settings.resolved_data_dir)
     pool = KubePool(settings)

@@ -24,7 +24,7 @@ from typing import Any
 
 import aiosqlite
 
-from ccseone_tui.store.errors import StoreError
+from ccseone_tui.store.errors import DatabaseBusy, StoreError
 
 BUSY_TIMEOUT_MS = 5000  # another ccseone process (CLI next to the TUI) may hold the write lock
 
@@ -60,23 +60,25 @@ def chmod_private(path: Path) -> None:
 class Database:
     """One aiosqlite connection in autocommit mode; transactions are explicit."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.conn = conn
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         self._lock = asyncio.Lock()
         self._savepoints = itertools.count(1)
         self._depth = 0  # open transaction + savepoints; only touched by the lock holder
         self._owner: object | None = None  # token of the current lock acquisition
 
     @classmethod
-    async def connect(cls, path: Path) -> Database:
+    async def connect(cls, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
         create_private_file(path)
         # isolation_level=None: the sqlite3 module must not open transactions behind our back
         conn = await aiosqlite.connect(path, isolation_level=None)
-        db = cls(conn, path)
+        db = cls(conn, path, int(busy_timeout_ms))
         try:
             # connection settings only: they do not write to the file
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             await conn.execute("PRAGMA foreign_keys = ON")
         except BaseException:
             await conn.close()
@@ -113,6 +115,12 @@ class Database:
             token = _HOLDING.set((*_HOLDING.get(), owner))
             try:
                 yield
+            except sqlite3.OperationalError as exc:
+                # the outermost hold sees every statement's error: one place turns "locked
+                # for longer than busy_timeout" into a message that names the file and the fix
+                if is_busy(exc):
+                    raise DatabaseBusy(self.path, self.busy_timeout_ms / 1000) from exc
+                raise
             finally:
                 _HOLDING.reset(token)
                 self._owner = None
@@ -188,6 +196,14 @@ class Database:
             if self._depth:
                 raise StoreError(f"{sql.split()[0]} cannot run inside a transaction")
             await self.conn.execute(sql, params)
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Another connection held the lock for longer than busy_timeout (SQLITE_BUSY/LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc).lower()
 
 
 def is_corruption(exc: sqlite3.DatabaseError) -> bool:

@@ -44,6 +44,19 @@ class DatabaseTooNew(StoreError):
         )
 
 
+class DatabaseBusy(StoreError):
+    """Another process (a second ccseone, an sqlite3 shell) held the cache's lock for
+    longer than the busy timeout; nothing was changed."""
+
+    key = "error.db_busy"
+    fix_key = "error.db_busy.fix"
+
+    def __init__(self, path: Path, seconds: float) -> None:
+        self.path = path
+        # no detail: the catalogue's message and fix, in the user's language
+        super().__init__("", path=str(path), seconds=f"{seconds:g}")
+
+
 class NotACcseoneDatabase(StoreError):
     """A file given as the cache that ccseone did not write: refused, left untouched (the
     move-aside recovery is for damaged ccseone databases only)."""

@@ -22,8 +22,13 @@ import sqlite3
 import time
 from pathlib import Path
 
-from ccseone_tui.store.connection import Database, chmod_private, create_private_file
-from ccseone_tui.store.errors import DatabaseTooNew, MigrationFailed
+from ccseone_tui.store.connection import (
+    Database,
+    chmod_private,
+    create_private_file,
+    is_busy,
+)
+from ccseone_tui.store.errors import DatabaseBusy, DatabaseTooNew, MigrationFailed
 
 # Raised by triggers: instance and cluster names share one name space (SPEC §6.1).
 NAME_TAKEN = "ccseone: name taken"
@@ -289,6 +294,8 @@ async def migrate(db: Database, path: Path) -> Path | None:
             if problems:
                 raise sqlite3.IntegrityError(f"foreign key check failed: {problems[:3]}")
     except sqlite3.Error as exc:
+        if is_busy(exc):  # nothing was wrong with the migration: another process held the lock
+            raise DatabaseBusy(path, db.busy_timeout_ms / 1000) from exc
         raise MigrationFailed(path, target, str(exc), saved) from exc
     return saved
 

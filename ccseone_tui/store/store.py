@@ -17,8 +17,19 @@ from pathlib import Path
 from ccseone_tui.config import ensure_private_dir, is_within, unsafe_dir_warning
 from ccseone_tui.store.apps import AppsTable
 from ccseone_tui.store.clusters import ClustersTable
-from ccseone_tui.store.connection import Database, chmod_private, is_corruption
-from ccseone_tui.store.errors import DatabaseTooNew, NotACcseoneDatabase, StoreError
+from ccseone_tui.store.connection import (
+    BUSY_TIMEOUT_MS,
+    Database,
+    chmod_private,
+    is_busy,
+    is_corruption,
+)
+from ccseone_tui.store.errors import (
+    DatabaseBusy,
+    DatabaseTooNew,
+    NotACcseoneDatabase,
+    StoreError,
+)
 from ccseone_tui.store.instances import InstancesTable
 from ccseone_tui.store.journal import JournalTable
 from ccseone_tui.store.migrations import LATEST, free_name, migrate
@@ -60,7 +71,8 @@ class Store(
         self.warnings: list[str] = []
 
     @classmethod
-    async def open(cls, path: Path, *, own_root: Path | None = None) -> Store:
+    async def open(cls, path: Path, *, own_root: Path | None = None,
+                   busy_timeout: float | None = None) -> Store:
         """Check the file, move a damaged ccseone database aside, and migrate.
 
         ``own_root`` is ccseone's own data directory: a missing parent of ``path`` is created
@@ -69,10 +81,12 @@ class Store(
         as it is (``NotACcseoneDatabase``); ``DatabaseTooNew`` if a newer ccseone wrote it."""
         # file-system work off the event loop: the data dir may sit on a slow home mount
         path, warnings = await asyncio.to_thread(_prepare_dir, path, own_root)
+        # seconds (settings: db_busy_timeout) to wait for another process's lock
+        busy_ms = BUSY_TIMEOUT_MS if busy_timeout is None else int(busy_timeout * 1000)
         recovered_from: Path | None = None
         message: str | None = None
         try:
-            db = await _open_checked(path)
+            db = await _open_checked(path, busy_ms)
         except _Corrupt as exc:
             recovered_from = await asyncio.to_thread(_move_aside, path)
             message = (
@@ -81,7 +95,7 @@ class Store(
                 "is missing."
             )
             log.warning("%s", message)
-            db = await _open_checked(path)
+            db = await _open_checked(path, busy_ms)
         try:
             backup = await migrate(db, path)
         except BaseException:
@@ -121,7 +135,7 @@ class Store(
         return int(row[0]) if row else 0
 
 
-async def _open_checked(path: Path) -> Database:
+async def _open_checked(path: Path, busy_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """Connect, refuse what is not a ccseone database, check integrity, switch to WAL.
     Nothing is written before the version and integrity checks pass."""
     if not await asyncio.to_thread(_has_sqlite_header, path):
@@ -129,8 +143,10 @@ async def _open_checked(path: Path) -> Database:
         # header it does not recognise, and that file is the user's, not ours to move
         raise NotACcseoneDatabase(path, "it is not an SQLite database (header check)")
     try:
-        db = await Database.connect(path)
+        db = await Database.connect(path, busy_ms)
     except sqlite3.DatabaseError as exc:
+        if is_busy(exc):
+            raise DatabaseBusy(path, busy_ms / 1000) from exc
         if is_corruption(exc):
             raise _Corrupt(str(exc)) from exc
         raise StoreError(f"{path}: cannot open the database: {exc}") from exc
@@ -160,6 +176,8 @@ async def _open_checked(path: Path) -> Database:
         await db.conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         await db.close()
+        if is_busy(exc):
+            raise DatabaseBusy(path, busy_ms / 1000) from exc
         if is_corruption(exc):
             raise _Corrupt(str(exc)) from exc
         raise StoreError(f"{path}: cannot open the database: {exc}") from exc

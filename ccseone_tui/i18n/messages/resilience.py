@@ -32,6 +32,9 @@ EN: dict[str, str] = {
     "error.too_deep.fix": "flatten it: at most a few dozen levels are ever needed",
     "error.revision_range": "revision {value} is out of range (at most {limit})",
     "error.revision_range.fix": "see the app's revisions with `ccseone apps history NAME`",
+    "error.bad_regex": "--grep {value} is not a valid regular expression ({detail})",
+    "error.bad_regex.fix": (
+        "escape the special characters ( ) [ ] . * + ? with a backslash, e.g. --grep '\\(\\(\\('"),
     "error.internal": "internal error: {kind}: {detail} (details in {log})",
     "error.internal.nolog": "internal error: {kind}: {detail} (set CCSEONE_DEBUG=1 for details)",
 }
@@ -61,6 +64,8 @@ ZH: dict[str, str] = {
     "error.too_deep.fix": "请将其展平：实际需要的层级不会超过几十层",
     "error.revision_range": "版本号 {value} 超出范围（最大 {limit}）",
     "error.revision_range.fix": "用 `ccseone apps history NAME` 查看应用的版本",
+    "error.bad_regex": "--grep {value} 不是有效的正则表达式（{detail}）",
+    "error.bad_regex.fix": "用反斜杠转义特殊字符 ( ) [ ] . * + ?，例如 --grep '\\(\\(\\('",
     "error.internal": "内部错误：{kind}：{detail}（详情见 {log}）",
     "error.internal.nolog": "内部错误：{kind}：{detail}（设置 CCSEONE_DEBUG=1 查看详情）",
 }
