@@ -13,6 +13,7 @@ from ccseone_tui.cli.output import emit
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import ControlInstance, MemberCluster
+from ccseone_tui.domain.text import printable
 from ccseone_tui.domain.validation import parse_labels
 from ccseone_tui.services import AssociateRequest, Services, open_services
 
@@ -95,7 +96,7 @@ async def _journal(args: argparse.Namespace, s: Services) -> int:
             line = f"{when(e.at)}  {e.user}  {e.action}  {e.target}  {e.result}"
             if e.duration_ms is not None:
                 line += f"  {e.duration_ms:.0f}ms"
-            print(line + (f"  {e.error}" if e.error else ""), flush=True)
+            print(printable(line + (f"  {e.error}" if e.error else "")), flush=True)
             after = max(after, e.id)
         if not getattr(args, "follow", False):
             return 0
@@ -122,7 +123,8 @@ async def _clusters(args: argparse.Namespace, s: Services) -> int:
         for req, res in zip(reqs, results, strict=True):
             if isinstance(res, CcseoneError):
                 failed += 1
-                print(f"ccseone: {req.name or req.context}: {res}", file=sys.stderr)
+                print(printable(f"ccseone: {req.name or req.context}: {res}"),
+                      file=sys.stderr)
             else:
                 rows.append(cluster_row(res, s.is_production(res)))
         if rows:
@@ -177,7 +179,9 @@ async def _tasks(args: argparse.Namespace, s: Services) -> int:
             from ccseone_tui.domain.errors import NotFound
 
             raise NotFound(kind="task", name=args.id)
-        emit(task, args.output)
+        from ccseone_tui.cli.task_out import show_task
+
+        show_task(task, args.output)
     return 0
 
 
@@ -211,7 +215,7 @@ async def _fleet(args: argparse.Namespace, s: Services) -> int:
         columns = [c for c in columns if c[0] != "namespace"]
     emit(result.as_dicts(), args.output, columns)
     for cluster, error in result.errors.items():
-        print(f"ccseone: {cluster}: {error}", file=sys.stderr)
+        print(printable(f"ccseone: {cluster}: {error}"), file=sys.stderr)
     return 1 if result.errors else 0
 
 
