@@ -308,9 +308,10 @@ class ClustersService:
     # ---- edge nodes (§3.1.3.1, §5.6) -------------------------------------------------------
 
     async def _member_client(self, cluster: MemberCluster) -> Any:
-        if not cluster.kubeconfig:
+        engine = await self.engine_of(cluster.instance_id)
+        if not cluster.kubeconfig and not engine.members_from_control_plane:
             raise ClusterNotRegistered(cluster=cluster.name)
-        return await self._engine.client(cluster)
+        return await engine.client(cluster)
 
     async def edge_nodes(self, cluster: MemberCluster) -> list[EdgeNode]:
         """(name, ready, is_edge) for every node, live from the cluster."""
