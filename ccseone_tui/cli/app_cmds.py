@@ -132,6 +132,7 @@ def add_parser(sub: Any, output: Any) -> None:
     p.add_argument("--instance", required=True)
     p.add_argument("--confirm", metavar="NAMES")
     p.add_argument("--force-conflicts", action="store_true")
+    _values_args(p)  # only the values that feed a Secret: they are not stored
     output(p)
 
     p = ap.add_parser("delete", help="remove the app's objects from every target")
@@ -145,6 +146,7 @@ def add_parser(sub: Any, output: Any) -> None:
     p.add_argument("--instance", help="(accepted for symmetry; the task knows its instance)")
     p.add_argument("--confirm", metavar="NAMES")
     p.add_argument("--force-conflicts", action="store_true")
+    _values_args(p)  # only the values that feed a Secret: they are not stored
     output(p)
 
 
@@ -268,7 +270,8 @@ async def _publish(args: argparse.Namespace, s: Services) -> int:
     if args.from_draft:
         try:
             task = await s.apps.publish_draft(args.instance, args.name, confirm=args.confirm,
-                                              force_conflicts=args.force_conflicts)
+                                              force_conflicts=args.force_conflicts,
+                                              values_yaml=_values(args))
         except DryRunFailed as exc:
             return _dry_run_failed(args, exc)
         return _task_out(args, task)
@@ -425,7 +428,8 @@ async def _history(args: argparse.Namespace, s: Services) -> int:
 async def _rollback(args: argparse.Namespace, s: Services) -> int:
     try:
         task = await s.apps.rollback(args.instance, args.name, args.revision,
-                                     confirm=args.confirm, force_conflicts=args.force_conflicts)
+                                     confirm=args.confirm, force_conflicts=args.force_conflicts,
+                                     values_yaml=_values(args))
     except DryRunFailed as exc:
         return _dry_run_failed(args, exc)
     return _task_out(args, task)
@@ -437,7 +441,8 @@ async def _delete(args: argparse.Namespace, s: Services) -> int:
 
 async def _retry(args: argparse.Namespace, s: Services) -> int:
     return _task_out(args, await s.apps.retry(args.task, confirm=args.confirm,
-                                              force_conflicts=args.force_conflicts))
+                                              force_conflicts=args.force_conflicts,
+                                              values_yaml=_values(args)))
 
 
 ACTIONS = {"list": _list, "publish": _publish, "show": _show, "upgrade": _upgrade,

@@ -73,6 +73,19 @@ class Renderer:
         rendered = await self._cache[namespace]
         return [r.obj for r in rendered], {i: r.source for i, r in enumerate(rendered)}
 
+    @property
+    def values(self) -> dict[str, Any]:
+        return self._args[2]
+
+    async def render_with(self, values: dict[str, Any], namespace: str) -> list[Obj]:
+        """The same release rendered with other values (uncached): how the values that
+        reach a Secret are found (``secret_values.py``)."""
+        template, version, _ = self._args
+        rendered = await self._templates.render(
+            template, version, values, release=self._app, namespace=namespace,
+            revision=self._revision, upgrade=self._upgrade)
+        return [r.obj for r in rendered]
+
 
 async def prepare_target(client: Any, target: AppTarget, objects: list[Obj], *, app: str,
                          instance: str, revision: int, check: bool, force: bool,

@@ -15,6 +15,7 @@ Task targets are ``cluster/namespace``; a rollout task's target is ``<app>#<revi
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -54,6 +55,7 @@ from ccseone_tui.domain.models import (
 from ccseone_tui.i18n import t as tr
 from ccseone_tui.services.apps import apply as app_apply
 from ccseone_tui.services.apps import history as app_history
+from ccseone_tui.services.apps import secret_values
 from ccseone_tui.services.apps import status as app_status
 from ccseone_tui.services.apps.manifests import (
     decode,
@@ -190,7 +192,11 @@ class AppsService:
                   name=req.name, template_id=checked.template.id,
                   description=req.description, current_revision=0, status=DRAFT,
                   created_at=existing.created_at if existing else time.time())
-        slot = Revision(app.id, 0, checked.version, req.values_yaml,
+        renderer = Renderer(self._templates, checked.template, checked.version,
+                            checked.values, req.name, 1, False)
+        stored = await self._stored_values(renderer, req.values_yaml, checked.targets,
+                                           draft=True)
+        slot = Revision(app.id, 0, checked.version, stored,
                         encode_draft(req), req.message, self._author(), time.time())
         async with self._store.transaction():
             if existing is not None:
@@ -213,12 +219,21 @@ class AppsService:
             batch_size=opts.get("batch_size"), message=opts.get("message") or "")
 
     async def publish_draft(self, instance: str, name: str, *, confirm: str | None = None,
-                            force_conflicts: bool = False) -> Task:
+                            force_conflicts: bool = False,
+                            values_yaml: str | None = None) -> Task:
+        """``values_yaml``: the values that feed a Secret, which the draft did not store
+        (merged over the draft's values)."""
         inst = await self._instances.get(instance)
         app = await self._app(inst, name)
         if app.status != DRAFT:
             raise AppNotDraft(name=name, instance=inst.name, status=app.status)
-        return await self.publish(instance, await self._draft_request(app), confirm=confirm,
+        req = await self._draft_request(app)
+        stored = parse_values(req.values_yaml)
+        if secret_values.missing(stored):
+            filled = secret_values.fill(stored, parse_values(values_yaml or ""), name=name,
+                                        revision=0)
+            req = dataclasses.replace(req, values_yaml=secret_values.dump(filled))
+        return await self.publish(instance, req, confirm=confirm,
                                   force_conflicts=force_conflicts)
 
     # ---- publish / upgrade / rollback -----------------------------------------------------
@@ -245,6 +260,7 @@ class AppsService:
         if existing is not None and existing.status != DRAFT:
             raise AppExists(name=req.name, instance=inst.name)
         checked = await check_request(req, inst.name, by_name, self._templates)
+        secret_values.fill(checked.values, None, name=req.name, revision=0)
         self._guard.check_confirmed([by_name[t.cluster] for t in checked.targets], confirm)
         renderer = Renderer(self._templates, checked.template, checked.version,
                             checked.values, req.name, 1, False)
@@ -260,7 +276,8 @@ class AppsService:
                   name=req.name, template_id=checked.template.id,
                   description=req.description, current_revision=1, status="Deploying",
                   created_at=existing.created_at if existing else time.time())
-        rev = Revision(app.id, 1, checked.version, req.values_yaml,
+        stored = await self._stored_values(renderer, req.values_yaml, checked.targets)
+        rev = Revision(app.id, 1, checked.version, stored,
                        encode({p.target.key: p.text for p in prepared}),
                        req.message or "publish", self._author(), time.time())
         async with self._store.transaction():
@@ -290,7 +307,8 @@ class AppsService:
         version = await resolve_version(self._templates, template,
                                         version or current.template_version or None)
         values_text = current.values if values_yaml is None else values_yaml
-        values = parse_values(values_text)
+        values = secret_values.fill(parse_values(values_text), None, name=name,
+                                    revision=current.number)
         old_targets = await self._targets(app)
         new_targets = check_targets(name, inst.name, list(targets or old_targets), by_name)
         # a dropped target whose cluster left the instance has nothing reachable to clean
@@ -304,9 +322,11 @@ class AppsService:
                                    UPGRADE, mode, batch_size, force_conflicts)
 
     async def rollback(self, instance: str, name: str, revision: int, *,
-                       confirm: str | None = None, force_conflicts: bool = False) -> Task:
+                       confirm: str | None = None, force_conflicts: bool = False,
+                       values_yaml: str | None = None) -> Task:
         """A new revision N+1 re-applying revision ``revision``'s stored manifests (targets
-        it did not have are rendered from its version and values)."""
+        it did not have are rendered from its version and values). ``values_yaml`` gives
+        the values that feed a Secret again (they were not stored)."""
         self._guard.check_writable()
         inst = await self._instances.get(instance)
         app = await self._published(inst, name)
@@ -315,8 +335,10 @@ class AppsService:
         targets = [t for t in await self._targets(app) if t.cluster in by_name]
         self._guard.check_confirmed([by_name[t.cluster] for t in targets], confirm)
         number = await self._next_number(app)
+        values = secret_values.fill(parse_values(old.values), parse_values(values_yaml or ""),
+                                    name=name, revision=revision)
         renderer = Renderer(self._templates, await self._template(app), old.template_version,
-                            parse_values(old.values), name, number, True)
+                            values, name, number, True)
         return await self._rollout(inst, by_name, app, targets, [], renderer,
                                    decode(old.manifests), number, old.template_version,
                                    old.values, f"rollback to {revision}", ROLLBACK, "full",
@@ -347,7 +369,8 @@ class AppsService:
                                            number, force=force)
         if any(p.error and not p.unreachable for p in prepared):
             raise DryRunFailed(app.name, {p.target.key: p.error for p in prepared})
-        rev = Revision(app.id, number, version, values_text,
+        stored = await self._stored_values(renderer, values_text, targets)
+        rev = Revision(app.id, number, version, stored,
                        encode({p.target.key: p.text for p in prepared}), message,
                        self._author(), time.time())
         app.current_revision, app.status = number, "Deploying"
@@ -358,6 +381,25 @@ class AppsService:
                 app.id, [(by_name[t.cluster].id, t.namespace) for t in targets])
         return await self._roll(inst, by_name, app, rev, prepared, kind, removed, mode=mode,
                                 batch_size=batch_size, force=force)
+
+    async def _stored_values(self, renderer: Renderer, text: str, targets: Sequence[AppTarget],
+                             *, draft: bool = False) -> str:
+        """The values text a revision keeps: as given, except the values that reach a
+        Secret, redacted (see ``secret_values.py``). A draft that does not render yet keeps
+        its values: there is no Secret to protect until it renders."""
+        values = renderer.values
+        if not values:
+            return text
+        namespace = targets[0].namespace if targets else "default"
+        try:
+            objects, _ = await renderer.objects(namespace)
+        except CcseoneError:
+            if draft:
+                return text
+            raise
+        paths = await secret_values.secret_paths(
+            values, objects, lambda v: renderer.render_with(v, namespace))
+        return secret_values.values_text(values, paths, text)
 
     async def _prepare_all(self, inst: ControlInstance, by_name: dict[str, MemberCluster],
                            app: str, targets: list[AppTarget], renderer: Renderer,
@@ -587,8 +629,9 @@ class AppsService:
     # ---- retry ----------------------------------------------------------------------------
 
     async def retry(self, task_id: str, *, confirm: str | None = None,
-                    force_conflicts: bool = False) -> Task:
-        """Run the failed (or never started) targets of an app task again — only those."""
+                    force_conflicts: bool = False, values_yaml: str | None = None) -> Task:
+        """Run the failed (or never started) targets of an app task again — only those.
+        ``values_yaml`` gives the values that feed a Secret again (they were not stored)."""
         self._guard.check_writable()
         task = await self._tasks.get(task_id)
         if task is None:
@@ -615,7 +658,10 @@ class AppsService:
         rev = await app_history.get(self._store, app, int(number))
         texts = decode(rev.manifests)
         renderer = Renderer(self._templates, await self._template(app), rev.template_version,
-                            parse_values(rev.values), app.name, rev.number, rev.number > 1)
+                            secret_values.fill(parse_values(rev.values),
+                                               parse_values(values_yaml or ""),
+                                               name=app.name, revision=rev.number),
+                            app.name, rev.number, rev.number > 1)
         prepared = []
         for target in retry_targets:
             if target.key in texts:
