@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ccseone_tui.i18n import en, zh_CN
+from ccseone_tui.i18n import en, plural, zh_CN
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "zh_CN": zh_CN.MESSAGES}
 _current = "en"
@@ -50,6 +50,8 @@ def language() -> str:
 def t(key: str, /, **params: object) -> str:
     """The message for ``key`` in the current language, formatted with ``params``."""
     template = LANGUAGES[_current].get(key) or en.MESSAGES.get(key) or key
+    if _current == "en" and "count" in params:
+        template = plural.english(key, template, params["count"])
     if params:
         try:
             return template.format(**params)

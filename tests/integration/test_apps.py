@@ -136,7 +136,7 @@ async def test_upgrade_that_drops_a_target_removes_the_app_there(
     task = await services.apps.upgrade("east", "web", targets=targets[:2], message="shrink")
     assert task.status is TaskStatus.SUCCEEDED
     by = {r.target: r.message for r in task.results}
-    assert by[targets[2].key] == "target removed: 4 object(s) deleted"
+    assert by[targets[2].key] == "target removed: 4 objects deleted"
     assert await app_objects(services, targets[2].cluster) == {}
     assert len(await app_objects(services, targets[0].cluster)) == 4
     assert await services.apps.targets("east", "web") == targets[:2]

@@ -74,7 +74,7 @@ async def test_publish_diff_upgrade_history_rollback_delete(
                                "--message", "first")
     assert code == 0, err
     assert out.splitlines()[0].split() == ["TARGET", "STATUS", "MESSAGE"]
-    assert f"{a}/shop" in out and "Succeeded" in out and "4 object(s) applied" in out
+    assert f"{a}/shop" in out and "Succeeded" in out and "4 objects applied" in out
 
     code, out, _ = await run(tmp_path, capsys, "apps", "list", "--instance", "east", "-o",
                              "json")

@@ -365,7 +365,7 @@ async def test_detail_versions_values_and_preview(live: Services, fleet: Sandbox
         await pilot.press("p")
         await settle(pilot)
         state = plain(screen.query_one("#preview-state", Static))
-        assert "1.0.0" in state and "object(s)" in state
+        assert "1.0.0" in state and "objects" in state
         preview = screen.query_one("#preview-text", TextArea)
         assert preview.display and "kind: Deployment" in preview.text
         assert "no app uses it" in plain(screen.query_one("#template-info", Static))
@@ -415,7 +415,7 @@ async def test_delete_refused_while_an_app_uses_it(live: Services) -> None:
         await pilot.press("d")  # in-use: refused at once, naming the app
         await settle(pilot)
         assert app.screen is app.main
-        assert "template in-use is used by 1 app(s): shop" in notes(app)
+        assert "template in-use is used by 1 app: shop" in notes(app)
         assert row_names(app) == ["in-use", "unused"]
         await pilot.press("down", "d")
         await settle(pilot)

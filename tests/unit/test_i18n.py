@@ -43,3 +43,27 @@ def test_lookup_falls_back_and_formats() -> None:
     finally:
         i18n.set_language("en")
     assert "x" in i18n.t("error.not_found", kind="Cluster", name="x")
+
+
+def test_english_plurals() -> None:
+    assert i18n.t("view.count.instances", count=1) == "1 instance"
+    assert i18n.t("view.count.instances", count=2) == "2 instances"
+    assert i18n.t("view.count.clusters", count=1, ready=1) == "1 cluster, 1 ready"
+    assert i18n.t("apps.message.applied", count=1) == "1 object applied"
+    assert i18n.t("apps.message.applied", count=5) == "5 objects applied"
+    assert i18n.t("console.instance.delete.attached", count=1) == "1 cluster is attached to it:"
+    try:
+        i18n.set_language("zh_CN")
+        assert i18n.t("view.count.instances", count=1) == "共 1 个实例"
+    finally:
+        i18n.set_language("en")
+
+
+def test_every_singular_form_has_the_placeholders_of_its_message() -> None:
+    from ccseone_tui.i18n import en, plural
+
+    fmt = string.Formatter()
+    for key, one in plural.ONE.items():
+        assert key in en.MESSAGES, key
+        fields = {f for _, f, _, _ in fmt.parse(en.MESSAGES[key]) if f}
+        assert {f for _, f, _, _ in fmt.parse(one) if f} <= fields, key
