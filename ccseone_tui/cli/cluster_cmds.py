@@ -8,9 +8,11 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ccseone_tui.cli import hub_cmds
 from ccseone_tui.cli.output import emit
 from ccseone_tui.domain.models import Task, TaskStatus
 from ccseone_tui.domain.validation import parse_labels
+from ccseone_tui.i18n import t
 from ccseone_tui.services import Services
 
 Handler = Callable[[argparse.Namespace, Services], Awaitable[int]]
@@ -62,10 +64,18 @@ async def edit(args: argparse.Namespace, s: Services) -> int:
 
 
 async def delete(args: argparse.Namespace, s: Services) -> int:
-    result = await s.clusters.delete(args.name, confirm=args.confirm, force=args.force)
+    result = await s.clusters.delete(args.name, confirm=args.confirm, force=args.force,
+                                     remove_finalizers=args.remove_finalizers,
+                                     wait_seconds=args.wait)
     if args.output != "table":
         emit(result, args.output)
-        return 0
+        return 0 if result.done else 1
+    if not result.done:  # works stuck on their finalizer: nothing removed past them
+        emit([{"target": st.target, "status": st.status, "message": st.message}
+              for st in result.steps], "table", RESULT_COLUMNS)
+        print(f"ccseone: {args.name}: " + t("hub.cleanup.stopped", works=", ".join(
+            result.stuck)), file=sys.stderr)
+        return 1
     print(f"deleted cluster {args.name}")
     if result.apps:
         print(f"apps still deployed there (left as they are): {', '.join(result.apps)}")
@@ -119,7 +129,8 @@ async def tasks(args: argparse.Namespace, s: Services) -> int:
 
 CLUSTER_ACTIONS: dict[str, Handler] = {
     "create": create, "join-command": join_command, "register": register, "edit": edit,
-    "delete": delete,
+    "delete": delete, "accept": hub_cmds.accept, "deny": hub_cmds.deny,
+    "map-context": hub_cmds.map_context,
     "edge-nodes": edge_nodes, "label-edge": label_edge, "kubeconfig": kubeconfig,
     "tasks": tasks,
 }

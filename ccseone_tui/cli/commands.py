@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from ccseone_tui.cli import hub_cmds
 from ccseone_tui.cli.cluster_cmds import CLUSTER_ACTIONS
 from ccseone_tui.cli.output import emit
 from ccseone_tui.config import Settings
@@ -70,10 +71,10 @@ async def _instances(args: argparse.Namespace, s: Services) -> int:
         emit([instance_row(i) for i in await s.instances.list()], args.output, INSTANCE_COLUMNS)
     elif args.action == "show":
         inst = await s.instances.get(args.name)
-        emit(instance_row(inst, await s.instances.counts(inst.id)), args.output)
+        emit({**instance_row(inst, await s.instances.counts(inst.id)),
+              **await hub_cmds.instance_info(s, inst)}, args.output)
     elif args.action == "create":
-        inst = await s.instances.create(args.name, args.region, description=args.description,
-                                        deletion_protection=not args.no_deletion_protection)
+        inst = await hub_cmds.create_instance(args, s)
         emit(instance_row(inst), args.output, INSTANCE_COLUMNS)
     elif args.action == "edit":
         inst = await s.instances.edit(args.name, description=args.description,
@@ -135,9 +136,13 @@ async def _clusters(args: argparse.Namespace, s: Services) -> int:
         clusters = (await s.clusters.refresh(instance_id) if args.refresh
                     else await s.clusters.list(instance_id))
         emit([cluster_row(c, s.is_production(c)) for c in clusters], args.output, CLUSTER_COLUMNS)
+        if args.refresh:
+            await hub_cmds.refresh_notes(s, instance_id)
     elif args.action == "show":
         c = await s.clusters.get(args.name)
-        emit(cluster_row(c, s.is_production(c)), args.output)
+        row = cluster_row(c, s.is_production(c))
+        emit({**row, **await hub_cmds.cluster_details(s, c)} if args.output != "table"
+             else row, args.output)
     elif args.action in CLUSTER_ACTIONS:  # create/register/delete/detail: cluster_cmds.py
         return await CLUSTER_ACTIONS[args.action](args, s)
     return 0

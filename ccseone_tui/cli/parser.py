@@ -114,9 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = inst.add_parser("show", help="basic info of one instance")
     p.add_argument("name")
     _output(p)
-    p = inst.add_parser("create", help="create a control instance (engine local)")
+    p = inst.add_parser("create", help="create a control instance (engine local, or ocm on "
+                        "an Open Cluster Management hub)")
     p.add_argument("name")
     p.add_argument("--region", required=True)
+    p.add_argument("--engine", choices=("local", "ocm"), default="local",
+                   help="local: ccseone talks to each cluster; ocm: through a hub")
+    p.add_argument("--context", help="engine ocm: the hub's kubeconfig context (with the "
+                   "global --kubeconfig for its file)")
     p.add_argument("--description", default="")
     p.add_argument("--no-deletion-protection", action="store_true")
     _output(p)
@@ -161,6 +166,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--confirm", help="the cluster name, required for production clusters")
     p.add_argument("--force", action="store_true",
                    help="delete even though apps are still deployed on it")
+    p.add_argument("--remove-finalizers", action="store_true",
+                   help="ocm: remove the manifest-work-cleanup finalizer of works still "
+                        "stuck after --wait (their member agent is gone)")
+    p.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
+                   help="ocm: how long to wait for the cluster's ManifestWorks to go")
+    _output(p)
+    p = cl.add_parser("accept", help="ocm: approve the cluster's join request (CSR) and set "
+                      "hubAcceptsClient, as clusteradm accept does")
+    p.add_argument("name")
+    p.add_argument("--confirm", help="the cluster name, required for production clusters")
+    _output(p)
+    p = cl.add_parser("deny", help="ocm: deny the cluster's join request and set "
+                      "hubAcceptsClient false")
+    p.add_argument("name")
+    p.add_argument("--confirm", help="the cluster name, required for production clusters")
+    _output(p)
+    p = cl.add_parser("map-context", help="ocm: reach a hub cluster's own API server through "
+                      "a kubeconfig context (logs, fleet view, node labels)")
+    p.add_argument("name")
+    p.add_argument("context", help="a kubeconfig context ('' removes the mapping)")
     _output(p)
     p = cl.add_parser("edit", help="change a cluster's labels, deletion protection or region")
     p.add_argument("name")
@@ -177,14 +202,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = cl.add_parser("create", help="create an access cluster to register (starts Waiting)")
     p.add_argument("name")
     p.add_argument("--instance", required=True)
-    p.add_argument("--api-server", required=True, metavar="URL")
+    p.add_argument("--api-server", default="", metavar="URL",
+                   help="the member's API server (required for local instances; an ocm "
+                        "member's agent reports it)")
     p.add_argument("--region", default="")
     p.add_argument("--source", default="registered",
                    choices=("registered", "ccse", "other-cloud", "idc"))
     p.add_argument("--labels", default="", help="key=value,...")
     p.add_argument("--no-deletion-protection", action="store_true")
     _output(p)
-    p = cl.add_parser("join-command", help="the kubectl snippet to run on the member cluster")
+    p = cl.add_parser("join-command", help="what to run on the member cluster: the kubectl "
+                      "snippet (local) or the clusteradm join command (ocm)")
     p.add_argument("name")
     p = cl.add_parser("register", help="finish registering with the token the join command "
                       "printed")

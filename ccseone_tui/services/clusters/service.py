@@ -98,6 +98,8 @@ class ClustersService:
         self._credentials_dir = credentials_dir  # where registration keeps its kubeconfigs
         self._pool = pool  # kube.KubePool: to drop a deleted cluster's client
         self._regions = tuple(regions)  # Settings.regions; empty: any region
+        # hub instances: the last members snapshot per instance id (``stale`` + ``error``)
+        self.last_sync: dict[str, Any] = {}
         # run for each cluster taken over (associate, register): fleet namespaces reach it
         self.on_joined: list[Callable[[MemberCluster], Awaitable[object]]] = []
 
@@ -351,7 +353,9 @@ class ClustersService:
         """Set by ``open_services``: ``MembersService.sync`` (hub members into the cache)."""
         if self.members is None:
             return None
-        return await self.members.sync(instance)
+        snapshot = await self.members.sync(instance)
+        self.last_sync[instance.id] = snapshot  # stale or not: the CLI and TUI say so
+        return snapshot
 
     members: Any = None  # services.clusters.members.MembersService, wired by open_services
 
