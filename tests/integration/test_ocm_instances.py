@@ -102,3 +102,25 @@ async def test_hub_unreachable_and_refused_credentials(
         await svc.instances.create("h2", "cn-east-1", engine=Engine.OCM, hub_context="hub",
                                    hub_kubeconfig=str(bad))
     assert "401" in str(rejected.value) and "expired or was revoked" in str(rejected.value)
+
+
+async def test_instance_log_merges_hub_events_with_the_journal(
+        svc: Services, ocm_fleet: SandboxFleet) -> None:
+    import asyncio
+
+    inst = await hub_instance(svc)
+    stream = await svc.logs.instance(inst, follow=True)
+    seen: list[str] = []
+    try:
+        await ocm_fleet.join("sandbox-1", accept=True)
+        async with asyncio.timeout(10):
+            async for batch in stream:
+                seen += [f"{r.source} {r.text}" for r in batch]
+                text = "\n".join(seen)
+                if "ManagedClusterAccepted" in text and "CSRCreated" in text:
+                    break
+    finally:
+        await stream.aclose()
+    text = "\n".join(seen)
+    assert "instance.create" in text  # ccseone's own journal
+    assert "hub:hub-east" in text and "sandbox-1" in text

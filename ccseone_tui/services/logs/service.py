@@ -103,6 +103,22 @@ class LogsService:
                        since: int | None = None, tail: int | None = None) -> LogStream:
         out = self._stream()
         out.spawn(self._journal(out, instance, follow, since, tail))
+        # an instance on a hub: the hub's own Events about its clusters, CSRs and works
+        engine = await self._clusters.engine_of(instance.id)
+        if engine.members_from_control_plane:
+            found = await engine.events_client()
+            if found is not None:
+                kinds = found[1]
+
+                def about(event: dict[str, Any]) -> bool:
+                    return (event.get("involvedObject") or {}).get("kind") in kinds
+
+                async def hub_client() -> Any:  # again on each reconnect: a fresh client
+                    return (await engine.events_client() or found)[0]
+
+                out.spawn(self._cluster_events(out, None, follow, since, tail,
+                                               source=f"hub:{instance.name}",
+                                               client_for=hub_client, keep=about))
         return out
 
     async def _journal(self, out: LogStream, instance: ControlInstance, follow: bool,
@@ -154,17 +170,26 @@ class LogsService:
         out.spawn(self._cluster_events(out, cluster, follow, since, tail))
         return out
 
-    async def _cluster_events(self, out: LogStream, cluster: MemberCluster, follow: bool,
-                              since: int | None, tail: int | None) -> None:
-        name, backoff = cluster.name, self._backoff()
+    async def _cluster_events(self, out: LogStream, cluster: MemberCluster | None,
+                              follow: bool, since: int | None, tail: int | None, *,
+                              source: str | None = None, client_for: Any = None,
+                              keep: Any = None) -> None:
+        """Events of a member, or (``client_for`` + ``source``) of a hub, only those
+        ``keep`` accepts."""
+        name, backoff = source or (cluster.name if cluster else ""), self._backoff()
+
+        def put(items: list[dict[str, Any]], since_: int | None, tail_: int | None) -> None:
+            self._put_events(out, name, [i for i in items if keep is None or keep(i)],
+                             since_, tail_)
+
         known: dict[str, str] = {}  # uid -> resourceVersion of every event shown
         first = True
         while True:
             try:
-                client = await self._clusters.client(cluster)
+                client = await (client_for() if client_for else self._clusters.client(cluster))
                 if not follow:
                     items = (await client.list("v1", "Event")).get("items") or []
-                    self._put_events(out, name, items, since, tail)
+                    put(items, since, tail)
                     return
                 # once connected the watch reconnects by itself: mark the outage as a gap
                 # while it does, and the recovery when it is back
@@ -182,14 +207,14 @@ class LogsService:
                             fresh = {_uid(i): _version(i) for i in items}
                             new = [i for i in items if known.get(_uid(i)) != fresh[_uid(i)]]
                             if first:
-                                self._put_events(out, name, new, since, tail or RELIST_KEEP)
+                                put(new, since, tail or RELIST_KEEP)
                             else:
-                                self._put_events(out, name, new, None, None)
+                                put(new, None, None)
                             known, first = fresh, False
                         elif event.type in ("ADDED", "MODIFIED"):
                             if known.get(_uid(obj)) != _version(obj):
                                 known[_uid(obj)] = _version(obj)
-                                self._put_events(out, name, [obj], None, None)
+                                put([obj], None, None)
                         elif event.type == "DELETED":
                             known.pop(_uid(obj), None)
                 finally:
