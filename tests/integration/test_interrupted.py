@@ -214,3 +214,15 @@ async def test_migration_v2_database_keeps_tasks_and_reconciles_old_ones(
         assert (await s.tasks.get("task-new")).status is TaskStatus.RUNNING  # type: ignore[union-attr]
     finally:
         await s.close()
+
+
+def test_interrupted_reads_like_a_failure_in_the_tui() -> None:
+    from ccseone_tui.ui import format as fmt
+    from ccseone_tui.ui.views.tasks import summary
+
+    text = fmt.task_status(TaskStatus.INTERRUPTED)
+    assert text.plain == "Interrupted" and text.style == "bold red"
+    task = Task("task-x", "namespace.create", "web", results=[
+        TaskResult("task-x", "a", TaskStatus.SUCCEEDED),
+        TaskResult("task-x", "b", TaskStatus.INTERRUPTED)])
+    assert summary(task).plain == "1/2" and summary(task).style == "bold red"
