@@ -19,6 +19,11 @@ from ccseone_tui.store.errors import MissingReference
 Action = Callable[[], Awaitable[str | None]]
 
 
+def owner(ns: FleetNamespace) -> str:
+    """The delivery owner name of a fleet namespace (one per namespace and instance)."""
+    return f"namespace-{ns.name}"
+
+
 def waiting(cluster: MemberCluster) -> bool:
     """Created for registration and not registered yet: nothing to talk to."""
     return not cluster.kubeconfig or cluster.probe.status is ClusterStatus.WAITING
@@ -42,7 +47,9 @@ class ClusterSteps:
         async def action() -> str:
             try:
                 client = await self._clusters.client(cluster)
-                state, message, result = await kube.apply(client, ns, instance, adopt=adopt)
+                delivery = await self._clusters.delivery(cluster, ns.name, owner(ns))
+                state, message, result = await kube.apply(client, ns, instance,
+                                                          delivery=delivery, adopt=adopt)
             except Exception as exc:
                 await self.set_state(ns, cluster, *kube.state_of(exc))
                 raise
@@ -54,7 +61,8 @@ class ClusterSteps:
     def delete(self, cluster: MemberCluster, ns: FleetNamespace) -> Action:
         async def action() -> str:
             try:
-                result = await kube.delete(await self._clusters.client(cluster), ns.name)
+                result = await kube.delete(
+                    await self._clusters.delivery(cluster, ns.name, owner(ns)), ns.name)
             except Exception as exc:
                 await self.set_state(ns, cluster, *kube.state_of(exc))
                 raise

@@ -145,10 +145,11 @@ async def read(client: Any, name: str) -> tuple[Obj | None, Obj | None]:
     return live_ns, (live_quota if live_ns is not None else None)
 
 
-async def apply(client: Any, ns: FleetNamespace, instance: str, *,
+async def apply(client: Any, ns: FleetNamespace, instance: str, *, delivery: Any,
                 adopt: bool = False) -> tuple[SyncState, str, str]:
-    """Server-side apply of the Namespace (and its quota, or remove the quota when no limit
-    is set). Force takes only the fields ccseone declares; other managers' fields stay.
+    """Deliver the Namespace (and its quota, or withdraw the quota when no limit is set)
+    through the engine (``engines.Delivery``; local: server-side apply, force taking only
+    the fields ccseone declares). ``client`` reads what is there first.
     Returns (state, state message, result text)."""
     live = await get_or_none(client, "v1", "Namespace", ns.name)
     result = t("ns.result.created") if live is None else t("ns.result.updated")
@@ -160,28 +161,24 @@ async def apply(client: Any, ns: FleetNamespace, instance: str, *,
             if not adopt:
                 raise problem
             result = t("ns.result.adopted")
-    applied_ns = await client.apply(namespace_manifest(ns, instance), force=True,
-                                    field_manager=FIELD_MANAGER)
+    (applied_ns,) = await delivery.put([namespace_manifest(ns, instance)], force=True)
     quota = quota_manifest(ns)
     applied_quota: Obj | None = None
     if quota is not None:
-        applied_quota = await client.apply(quota, force=True, field_manager=FIELD_MANAGER)
+        (applied_quota,) = await delivery.put([quota], force=True)
     elif live is not None:  # a new namespace has no quota to remove
-        try:
-            await client.delete("v1", "ResourceQuota", QUOTA_NAME, namespace=ns.name)
-        except ResourceNotFound:
-            pass
+        await delivery.withdraw([{"apiVersion": "v1", "kind": "ResourceQuota",
+                                  "metadata": {"name": QUOTA_NAME, "namespace": ns.name}}])
     state, message = compare(ns, instance, applied_ns, applied_quota)
     return state, message, result
 
 
-async def delete(client: Any, name: str) -> str:
-    """Delete the namespace (Background: the API server removes what it holds)."""
-    try:
-        await client.delete("v1", "Namespace", name, propagation="Background")
-    except ResourceNotFound:
-        return t("ns.result.gone")
-    return t("ns.result.deleted")
+async def delete(delivery: Any, name: str) -> str:
+    """Withdraw the namespace through the engine (local: delete with Background
+    propagation, the API server removes what it holds)."""
+    removed = await delivery.withdraw([{"apiVersion": "v1", "kind": "Namespace",
+                                        "metadata": {"name": name}}])
+    return t("ns.result.deleted") if removed else t("ns.result.gone")
 
 
 def _owned(obj: Obj) -> bool:
