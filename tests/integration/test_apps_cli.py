@@ -122,7 +122,7 @@ async def test_publish_diff_upgrade_history_rollback_delete(
 
     code, out, err = await run(tmp_path, capsys, "apps", "delete", "web", "--instance", "east")
     assert code == 0, err
-    assert "object(s) deleted" in out
+    assert "objects deleted" in out
     assert await app_objects_of(tmp_path, a) == {}
     code, out, err = await run(tmp_path, capsys, "apps", "show", "web", "--instance", "east")
     assert code == 1 and "App 'web' does not exist" in err
