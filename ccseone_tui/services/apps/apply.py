@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from ccseone_tui.domain.apps import (
-    FIELD_MANAGER,
     LABEL_INSTANCE,
     LABEL_NAME,
     ApplyConflict,
@@ -92,10 +91,12 @@ def conflict_error(exc: Conflict, target: AppTarget, obj: Obj) -> ApplyConflict:
                          managers=", ".join(managers), api_message=exc.api_message)
 
 
-async def _apply_one(client: Any, target: AppTarget, obj: Obj, *, force: bool,
+async def _apply_one(delivery: Any, target: AppTarget, obj: Obj, *, force: bool,
                      dry_run: bool) -> None:
+    """One object through the engine's delivery (local: server-side apply, manager
+    ``ccseone``); a field-manager conflict becomes ``ApplyConflict`` naming the managers."""
     try:
-        await client.apply(obj, force=force, dry_run=dry_run, field_manager=FIELD_MANAGER)
+        await delivery.put([obj], force=force, dry_run=dry_run)
     except Conflict as exc:
         if "Apply failed" in exc.api_message or "conflict" in exc.api_message:
             raise conflict_error(exc, target, obj) from exc
@@ -103,7 +104,7 @@ async def _apply_one(client: Any, target: AppTarget, obj: Obj, *, force: bool,
 
 
 async def dry_run(client: Any, target: AppTarget, objects: list[Obj], revision: int, *,
-                  force: bool) -> None:
+                  force: bool, delivery: Any) -> None:
     """Server-side apply with ``dryRun=All`` of every object; objects of a kind that a CRD of
     this release defines and the cluster does not serve yet cannot be checked and are
     skipped. The first failure is raised."""
@@ -117,17 +118,17 @@ async def dry_run(client: Any, target: AppTarget, objects: list[Obj], revision: 
             except KindNotFound:
                 continue
         served.append(obj)
-    await asyncio.gather(*(_apply_one(client, target, with_revision(o, revision), force=force,
-                                      dry_run=True) for o in served))
+    await asyncio.gather(*(_apply_one(delivery, target, with_revision(o, revision),
+                                      force=force, dry_run=True) for o in served))
 
 
 async def apply(client: Any, target: AppTarget, objects: list[Obj], revision: int, scopes:
-                Scopes, *, force: bool) -> int:
+                Scopes, *, force: bool, delivery: Any) -> int:
     """Apply in phases (CRDs, cluster-scoped, namespaced); discovery is refreshed after CRDs
     so the custom resources that follow resolve."""
     namespaced = namespaced_by(scopes)
     for phase in apply_phases(objects, namespaced):
-        await asyncio.gather(*(_apply_one(client, target, with_revision(o, revision),
+        await asyncio.gather(*(_apply_one(delivery, target, with_revision(o, revision),
                                           force=force, dry_run=False) for o in phase))
         if phase and phase[0].get("kind") == CRD:
             await client.discover(refresh=True)
@@ -154,16 +155,11 @@ async def list_objects(client: Any, target: AppTarget, kinds: set[tuple[str, str
     return [o for group in found for o in group]
 
 
-async def delete_objects(client: Any, objects: list[Obj]) -> int:
-    """Delete with Background propagation; already gone counts as done."""
+async def delete_objects(delivery: Any, objects: list[Obj]) -> int:
+    """Withdraw through the engine's delivery (local: delete with Background propagation);
+    already gone counts as done."""
     async def one(obj: Obj) -> int:
-        meta = obj.get("metadata") or {}
-        try:
-            await client.delete(obj["apiVersion"], obj["kind"], meta["name"],
-                                namespace=meta.get("namespace"), propagation="Background")
-        except ResourceNotFound:
-            return 0
-        return 1
+        return int(await delivery.withdraw([obj]))
 
     # namespaced objects before cluster-scoped ones (a CRD last: its CRs go with it)
     ordered = sorted(objects, key=lambda o: (o.get("kind") == CRD,
@@ -177,10 +173,10 @@ async def delete_objects(client: Any, objects: list[Obj]) -> int:
 
 
 async def prune(client: Any, target: AppTarget, keep: list[Obj], kinds: set[tuple[str, str]],
-                app: str, instance: str) -> int:
+                app: str, instance: str, *, delivery: Any) -> int:
     """Delete the app's objects on this target that ``keep`` (the new revision) no longer
     has, looking at ``kinds`` (the previous and new revisions' kinds)."""
     wanted = {object_key(o) for o in keep}
     live = await list_objects(client, target, kinds, app, instance)
     gone = [o for o in live if object_key(o) not in wanted]
-    return await delete_objects(client, gone)
+    return await delete_objects(delivery, gone)

@@ -87,9 +87,30 @@ class Renderer:
         return [r.obj for r in rendered]
 
 
+def owner(app: str) -> str:
+    """The delivery owner name of an app's objects on one target."""
+    return f"app-{app}"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAccess:
+    """How a task action reaches one cluster: ``await access()`` is its client (reads),
+    ``await access.delivery(ns, owner)`` the engine's delivery there (writes)."""
+
+    clusters: Any  # services.ClustersService
+    cluster: Any  # MemberCluster
+
+    async def __call__(self) -> Any:
+        return await self.clusters.client(self.cluster)
+
+    async def delivery(self, namespace: str, owner_name: str) -> Any:
+        return await self.clusters.delivery(self.cluster, namespace, owner_name)
+
+
 async def prepare_target(client: Any, target: AppTarget, objects: list[Obj], *, app: str,
                          instance: str, revision: int, check: bool, force: bool,
-                         sources: dict[int, str] | None = None) -> Prepared:
+                         sources: dict[int, str] | None = None,
+                         delivery: Any = None) -> Prepared:
     """Namespace exists, kinds are served (discovery), then — with ``check`` — a server-side
     dry run of every object. Errors are kept on the result, not raised."""
     try:
@@ -98,7 +119,8 @@ async def prepare_target(client: Any, target: AppTarget, objects: list[Obj], *, 
         ready = prepare(objects, app=app, instance=instance, namespace=target.namespace,
                         namespaced=app_apply.namespaced_by(scopes))
         if check:
-            await app_apply.dry_run(client, target, ready, revision, force=force)
+            await app_apply.dry_run(client, target, ready, revision, force=force,
+                                    delivery=delivery)
         return Prepared(target, ready, scopes)
     except (CcseoneError, TimeoutError) as exc:
         if not cluster_fault(exc):
@@ -125,7 +147,7 @@ def stored_objects(text: str) -> list[Obj]:
 ResultSink = Callable[[str, str, str], Awaitable[None]]
 
 
-def apply_action(client_for: Callable[[], Awaitable[Any]], prep: Prepared, *, app: str,
+def apply_action(client_for: MemberAccess, prep: Prepared, *, app: str,
                  instance: str, revision: int, force: bool, old_texts: list[str],
                  record: ResultSink) -> Callable[[], Awaitable[str]]:
     """The task action of one target: apply, prune what earlier revisions left, record."""
@@ -134,14 +156,16 @@ def apply_action(client_for: Callable[[], Awaitable[Any]], prep: Prepared, *, ap
     async def run() -> str:
         try:
             client = await client_for()
+            delivery = await client_for.delivery(target.namespace, owner(app))
             scopes = prep.scopes or await app_apply.resolve_scopes(client, target,
                                                                    prep.objects)
             count = await app_apply.apply(client, target, prep.objects, revision, scopes,
-                                          force=force)
+                                          force=force, delivery=delivery)
             kinds = kinds_of(prep.objects)
             for text in old_texts:
                 kinds |= kinds_in_text(text)
-            pruned = await app_apply.prune(client, target, prep.objects, kinds, app, instance)
+            pruned = await app_apply.prune(client, target, prep.objects, kinds, app, instance,
+                                           delivery=delivery)
             message = t("apps.message.applied", count=count)
             if pruned:
                 message += ", " + t("apps.message.pruned", count=pruned)
@@ -154,7 +178,7 @@ def apply_action(client_for: Callable[[], Awaitable[Any]], prep: Prepared, *, ap
     return run
 
 
-def remove_action(client_for: Callable[[], Awaitable[Any]], target: AppTarget, *, app: str,
+def remove_action(client_for: MemberAccess, target: AppTarget, *, app: str,
                   instance: str, texts: list[str], removed_message: bool = False,
                   record: ResultSink | None = None) -> Callable[[], Awaitable[str]]:
     """The task action that removes the app's objects from one target (delete, or a target
@@ -166,7 +190,8 @@ def remove_action(client_for: Callable[[], Awaitable[Any]], target: AppTarget, *
             for text in texts:
                 kinds |= kinds_in_text(text)
             objects = await app_apply.list_objects(client, target, kinds, app, instance)
-            count = await app_apply.delete_objects(client, objects)
+            count = await app_apply.delete_objects(
+                await client_for.delivery(target.namespace, owner(app)), objects)
             key = "apps.message.removed_target" if removed_message else "apps.message.deleted"
             message = t(key, count=count)
         except Exception as exc:

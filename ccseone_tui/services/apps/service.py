@@ -67,6 +67,7 @@ from ccseone_tui.services.apps.manifests import (
     restore_secrets,
 )
 from ccseone_tui.services.apps.rollout import (
+    MemberAccess,
     Prepared,
     Renderer,
     apply_action,
@@ -75,6 +76,7 @@ from ccseone_tui.services.apps.rollout import (
     remove_action,
     status_word,
 )
+from ccseone_tui.services.apps.rollout import owner as rollout_owner
 from ccseone_tui.services.apps.validate import (
     check_mode,
     check_request,
@@ -170,8 +172,9 @@ class AppsService:
         by_id = {c.id: c.name for c in await self._clusters.list(app.instance_id)}
         return [AppTarget(by_id.get(cid, cid), ns) for cid, ns in rows]
 
-    def _client_for(self, cluster: MemberCluster) -> Callable[[], Awaitable[Any]]:
-        return lambda: self._clusters.client(cluster)
+    def _client_for(self, cluster: MemberCluster) -> MemberAccess:
+        """Client (reads) and engine delivery (writes) of one cluster, for task actions."""
+        return MemberAccess(self._clusters, cluster)
 
     def _author(self) -> str:
         return str(getattr(self._tasks, "_user", "") or "")
@@ -416,9 +419,11 @@ class AppsService:
                 client = await self._clusters.client(by_name[target.cluster])
             except CcseoneError as exc:
                 return Prepared(target, error=str(exc))
+            delivery = await self._clusters.delivery(by_name[target.cluster],
+                                                     target.namespace, rollout_owner(app))
             return await prepare_target(client, target, objects, app=app, instance=inst.name,
                                         revision=number, check=check, force=force,
-                                        sources=sources)
+                                        sources=sources, delivery=delivery)
 
         return list(await asyncio.gather(*(one(t) for t in targets)))
 
