@@ -76,3 +76,31 @@ def test_the_checker_catches_a_violation(tmp_path: Path) -> None:
     bad.write_text("import textual.app\nfrom kubernetes import client\n")
     modules = [m for _, m in imported_modules(bad)]
     assert modules == ["textual.app", "kubernetes"]
+
+
+# OCM lives behind the engine protocol: outside engines/ (and the sandbox that emulates a
+# hub) nothing names an OCM API group or reaches into an engine's internals. Services import
+# the protocol (engines, engines.base), the factory and the shared probe helpers only.
+OCM_GROUP = "open-cluster-management.io"
+ENGINE_SURFACE = ("ccseone_tui.engines", "ccseone_tui.engines.base",
+                  "ccseone_tui.engines.factory", "ccseone_tui.engines.probe")
+
+
+def _outside_engines() -> list[Path]:
+    return [p for p in sorted(PACKAGE.rglob("*.py"))
+            if p.relative_to(PACKAGE).parts[0] not in ("engines", "sandbox")]
+
+
+def test_only_engines_name_ocm_api_groups() -> None:
+    offenders = [str(p.relative_to(PACKAGE.parent)) for p in _outside_engines()
+                 if OCM_GROUP in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_only_the_engine_surface_is_imported_outside_engines() -> None:
+    offenders = []
+    for path in _outside_engines():
+        for line, module in imported_modules(path):
+            if module.startswith("ccseone_tui.engines") and module not in ENGINE_SURFACE:
+                offenders.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}")
+    assert offenders == []
