@@ -1,5 +1,11 @@
 """``ccseone demo``: a live 3-cluster sandbox, a seeded control instance, and the TUI.
 
+``--engine ocm``: the sandbox also serves an emulated OCM hub (context ``hub``) with the
+managed-serviceaccount addon; two members are joined the clusteradm way and accepted (the
+second labelled ``env=prod``), the third is joined and left awaiting acceptance, and the
+``demo`` instance (engine ocm, on the hub) pre-creates ``edge-1`` (Waiting, join command
+ready).
+
 The sandbox runs on its own event loop in a background thread so that its controller and
 log generators never compete with the UI's loop; the cache lives in a temporary directory
 (unless ``--keep-data``) and everything stops and is removed at exit.
@@ -19,13 +25,16 @@ from typing import Any
 from ccseone_tui.config import Settings
 
 DEMO_INSTANCE = "demo"
+HUB_CONTEXT = "hub"
+PRECREATED = "edge-1"  # the ocm demo's cluster pre-created by ccseone, waiting for its agent
 
 
 class SandboxThread:
     """Run a SandboxFleet on a private loop; ``start`` returns once it serves."""
 
-    def __init__(self, clusters: int, kubeconfig_path: Path) -> None:
+    def __init__(self, clusters: int, kubeconfig_path: Path, ocm: bool = False) -> None:
         self._clusters = clusters
+        self._ocm = ocm
         self._kubeconfig_path = kubeconfig_path
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -49,23 +58,31 @@ class SandboxThread:
         asyncio.run(self._serve())
 
     async def _serve(self) -> None:
-        from ccseone_tui.sandbox import SandboxFleet
-
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         try:
-            # HTTPS when openssl can make the CA: kubectl sends its token only over TLS, so
-            # an engineer can look at the demo clusters with kubectl too
-            async with SandboxFleet(clusters=self._clusters,
-                                    kubeconfig_path=self._kubeconfig_path,
-                                    tls=shutil.which("openssl") is not None) as fleet:
+            async with demo_fleet(self._clusters, self._kubeconfig_path, self._ocm) as fleet:
                 self.fleet = fleet
                 await seed_workloads(fleet)
+                if self._ocm:
+                    await seed_hub(fleet)
                 self._ready.set()
                 await self._stop.wait()
         except BaseException as exc:
             self._error = exc
             self._ready.set()
+
+
+def demo_fleet(clusters: int, kubeconfig_path: Path, ocm: bool = False, **kw: Any) -> Any:
+    """The demo's SandboxFleet (not started). HTTPS when openssl can make the CA: kubectl
+    sends its token only over TLS, so an engineer can look at the demo clusters with kubectl
+    too. ``ocm``: plus the hub (context ``hub``) with the managed-serviceaccount addon, so
+    logs and the fleet view reach the members directly."""
+    from ccseone_tui.sandbox import SandboxFleet
+
+    return SandboxFleet(clusters=clusters, kubeconfig_path=kubeconfig_path,
+                        tls=shutil.which("openssl") is not None, ocm=ocm, hub_name=HUB_CONTEXT,
+                        managed_serviceaccount=ocm, **kw)
 
 
 async def seed_workloads(fleet: Any) -> None:
@@ -89,6 +106,40 @@ async def seed_workloads(fleet: Any) -> None:
         refs = [ClusterRef(name=c.name, kubeconfig=str(fleet.kubeconfig_path), context=c.name)
                 for c in fleet.clusters]
         await pool.fan_out(refs, seed)
+
+
+async def seed_hub(fleet: Any) -> None:
+    """On the sandbox's loop: what other people did on the hub before ccseone looked. The
+    first two members ran `clusteradm join` and were accepted (the second is labelled
+    env=prod, like `kubectl label managedcluster`), the third joined and awaits acceptance."""
+    from ccseone_tui.sandbox.ocm_hub import MC
+
+    members = fleet.clusters
+    for i, member in enumerate(members[:3]):
+        await fleet.join(member, accept=i < 2)
+        agent = await fleet.ocm.klusterlets[member.name].wait_agent()
+        phase = await agent.wait_for("Available" if i < 2 else "WaitingForApproval", "Failed")
+        if phase == "Failed":
+            raise RuntimeError(f"the demo agent of {member.name} failed: {agent.message}")
+    for i, member in enumerate(members[:2]):
+        fleet.hub.writes.patch(MC, "", member.name, "application/merge-patch+json", {
+            "metadata": {"labels": {"env": "prod" if i == 1 else "staging",
+                                    "team": "platform"}}}, "kubectl")
+    await fleet.settle()
+
+
+async def seed_ocm_demo(services: Any) -> None:
+    """The demo instance on the hub context and one cluster pre-created by ccseone."""
+    from ccseone_tui.domain.models import Engine
+
+    region = services.settings.regions[0]
+    inst = await services.instances.create(
+        DEMO_INSTANCE, region, engine=Engine.OCM, hub_context=HUB_CONTEXT,
+        description="Sandbox OCM hub for trying ccseone")
+    snapshot = await services.members.sync(inst)
+    if all(c.name != PRECREATED for c in snapshot.clusters):  # the hub may have it already
+        await services.registration.create(DEMO_INSTANCE, PRECREATED, region=region,
+                                           labels={"team": "edge"})
 
 
 async def seed_demo(services: Any, kubeconfig: str, cluster_names: list[str],
@@ -184,8 +235,11 @@ async def open_demo_services(settings: Settings, fleet: Any) -> Any:
 
     services = await open_services(dataclasses.replace(settings, read_only=False))
     try:
-        await seed_demo(services, str(fleet.kubeconfig_path), [c.name for c in fleet.clusters],
-                        fleet.chart_repo_url)
+        if getattr(fleet, "ocm", None) is not None:
+            await seed_ocm_demo(services)
+        else:
+            await seed_demo(services, str(fleet.kubeconfig_path),
+                            [c.name for c in fleet.clusters], fleet.chart_repo_url)
     except BaseException:
         await services.close()
         raise
@@ -212,7 +266,8 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         settings = dataclasses.replace(settings, data_dir=data_dir, db_file=None,
                                        kubeconfig=str(kubeconfig))
         print("Starting the sandbox fleet …", flush=True)
-        sandbox = SandboxThread(args.clusters, kubeconfig)
+        sandbox = SandboxThread(args.clusters, kubeconfig,
+                                ocm=getattr(args, "engine", "local") == "ocm")
         sandbox.start()
         try:
             return asyncio.run(_run(settings, sandbox))

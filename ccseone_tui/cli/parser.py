@@ -289,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clusters", type=int, default=3)
     p.add_argument("--keep-data", metavar="DIR",
                    help="keep the demo's cache in DIR instead of a temp dir removed at exit")
+    p.add_argument("--engine", choices=("local", "ocm"), default="local",
+                   help="local: ccseone talks to each cluster; ocm: an emulated OCM hub with "
+                        "the clusters joined to it (one awaiting acceptance)")
     _globals_everywhere(parser)
     return parser
 
