@@ -53,6 +53,7 @@ from ccseone_tui.sandbox.ocm_kinds import (
     MEMBER_KINDS,
     install,
 )
+from ccseone_tui.sandbox.ocm_work import WorkAgent
 from ccseone_tui.sandbox.resources import APPS, CORE
 from ccseone_tui.sandbox.status import ApiError
 from ccseone_tui.sandbox.store import Change
@@ -224,6 +225,9 @@ class RegistrationAgent:
         self._task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
         self._beat_lock = asyncio.Lock()
+        self._ca: bytes | None = None
+        # the work agent runs beside it once the hub credential works (sandbox/ocm_work.py)
+        self.work_agent: WorkAgent | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
@@ -231,6 +235,9 @@ class RegistrationAgent:
             self._run(), name=f"ocm-agent-{self.cluster_name}")
 
     async def stop(self) -> None:
+        if self.work_agent is not None:
+            await self.work_agent.stop()
+            self.work_agent = None
         for task in (self._watch_task, self._task):
             if task is not None:
                 task.cancel()
@@ -402,6 +409,7 @@ class RegistrationAgent:
     async def _joined_loop(self, server: str, ca: bytes | None) -> None:
         hub = self._hub
         assert hub is not None
+        self._ca = ca
         self._klusterlet_condition(
             "True", "HubKubeConfigUnauthorized",
             f"Operation for resource managedclusters/status is not allowed with hub config "
@@ -490,6 +498,10 @@ class RegistrationAgent:
                 "False", "HubConnectionFunctional",
                 f"Hub kubeconfig secret {AGENT_NAMESPACE}/{HUB_SECRET} to apiserver "
                 f"{hub.server} is working")
+            if self.work_agent is None:
+                self.work_agent = WorkAgent(self.member, self.cluster_name, hub.server,
+                                            hub.token, self._ca)
+                self.work_agent.start()
             await self._set_phase("Available")
 
     def _status(self, status: Obj) -> Obj:

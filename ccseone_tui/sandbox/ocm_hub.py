@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -83,12 +84,29 @@ HUB_ACCEPTED = "HubAcceptedManagedCluster"
 JOINED = "ManagedClusterJoined"
 AVAILABLE = "ManagedClusterConditionAvailable"
 _COMPONENT = "registration-controller"
+MANIFEST_LIMIT = 500 * 1024  # bytes of a ManifestWork's manifests the webhook accepts
 _HUB_DEPLOYMENTS = (
     ("cluster-manager-registration-controller", "registration"),
     ("cluster-manager-registration-webhook", "registration"),
     ("cluster-manager-work-webhook", "work"),
     ("cluster-manager-placement-controller", "placement"),
 )
+
+
+def admit_manifest_work(rt: Any, obj: Obj) -> None:
+    """What the hub's work webhook checks on a ManifestWork: its manifests together stay
+    under 500 KiB (etcd holds the work whole) — the same refusal and message."""
+    if rt.kind != "ManifestWork":
+        return
+    manifests = ((obj.get("spec") or {}).get("workload") or {}).get("manifests") or []
+    size = sum(len(json.dumps(m, separators=(",", ":"))) for m in manifests)
+    if size > MANIFEST_LIMIT:
+        name = (obj.get("metadata") or {}).get("name", "")
+        raise ApiError(400, "BadRequest", (
+            f'admission webhook "manifestworkvalidators.admission.work.open-cluster-management'
+            f'.io" denied the request: the size of manifests is {size} bytes which exceeds '
+            f"the {MANIFEST_LIMIT} limit"), {"name": name, "kind": "ManifestWork",
+                                            "group": "work.open-cluster-management.io"})
 
 
 def lease_grace(cluster: Obj) -> float:
@@ -158,6 +176,7 @@ class OcmHub:
         self._seed()
         self.cluster.authenticators.append(self._authenticate)
         self.cluster.authorizer = self._authorize
+        writes.admitters.append(admit_manifest_work)
         self.cluster.state.add_listener(self._on_change)
         for mc in self.cluster.state.list(MC.key):
             self._mark("mc", "", mc["metadata"]["name"])

@@ -5,6 +5,7 @@ managedFields, finalizers, deletionTimestamp), namespace checks and validation."
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from ccseone_tui.sandbox import fields
@@ -49,6 +50,9 @@ class Writes:
         self.state = state
         self.alloc = Allocator()
         self.rng = rng or random.Random()
+        # admission plug-ins (an emulated validating webhook): called with every object about
+        # to be stored by a client write; they raise ``ApiError`` to refuse it
+        self.admitters: list[Callable[[ResourceType, dict[str, Any]], None]] = []
 
     # ---- helpers ------------------------------------------------------------------------
     def random_suffix(self, n: int = 5) -> str:
@@ -145,6 +149,8 @@ class Writes:
             body.pop("status", None)
         apply_defaults(rt, body, self.alloc, creating=True)
         validate_object(rt, body)
+        for admit in self.admitters:
+            admit(rt, body)
         if manager is not None:
             if apply_config is not None:
                 fields.record_apply(None, body, apply_config, manager, rt.api_version, now,
@@ -283,6 +289,9 @@ class Writes:
             )
         apply_defaults(rt, new, self.alloc, creating=False)
         validate_object(rt, new)
+        if subresource is None:
+            for admit in self.admitters:
+                admit(rt, new)
         if manager is not None and subresource is None:
             fields.record_update(old, new, manager, rt.api_version, rfc3339(),
                                  rt.status_subresource)
