@@ -4,6 +4,10 @@ Set ``CCSEONE_E2E_KUBECONFIG`` to a kubeconfig file with at least two contexts; 
 is one member cluster. Without it every test here is skipped, with the reason. The tests
 create what they need in a throwaway namespace per run and delete it afterwards. On
 control-plane-only clusters (no Ready node) the pod-log checks skip with a reason.
+
+OCM files (``test_ocm*.py``) have their own rule: they run against the hub context named by
+``CCSEONE_E2E_OCM_CONTEXT`` (kubeconfig from ``CCSEONE_E2E_KUBECONFIG``, else
+``KUBECONFIG``) and skip, with the reason, when it is not set.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ccseone_tui.config import Settings
 from ccseone_tui.kube import ClusterRef, KubePool, list_contexts
 
 ENV = "CCSEONE_E2E_KUBECONFIG"
+OCM_ENV = "CCSEONE_E2E_OCM_CONTEXT"
 HERE = Path(__file__).parent
 
 
@@ -32,12 +37,20 @@ def _skip_reason() -> str | None:
     return None
 
 
+def _ocm_skip_reason() -> str | None:
+    if not os.environ.get(OCM_ENV):
+        return (f"e2e ocm: set {OCM_ENV} to an OCM hub's kubeconfig context (file from {ENV} "
+                "or KUBECONFIG) to run against a real hub")
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    reason = _skip_reason()
     for item in items:
         if HERE not in Path(str(item.path)).parents:
             continue
         item.add_marker(pytest.mark.e2e)
+        ocm = Path(str(item.path)).name.startswith("test_ocm")
+        reason = _ocm_skip_reason() if ocm else _skip_reason()
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
 
