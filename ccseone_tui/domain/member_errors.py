@@ -66,6 +66,28 @@ class DeliveryUnavailable(CcseoneError):
     fix_key = "engine.delivery_unavailable.fix"
 
 
+class ChangedElsewhere(CcseoneError):
+    """A write to a hub object ccseone read earlier answered 409: another ccseone (or
+    someone with kubectl) changed it since. Never overwritten silently."""
+
+    key = "hub.changed_elsewhere"
+    fix_key = "hub.changed_elsewhere.fix"
+
+
+class WorkTooLarge(CcseoneError):
+    """One target's objects do not fit in one ManifestWork (the hub's 500 KiB limit)."""
+
+    key = "work.too_large"
+    fix_key = "work.too_large.fix"
+
+
+class WorkDegraded(CcseoneError):
+    """The member's work agent reported it could not apply objects of a ManifestWork;
+    the message keeps its words per object."""
+
+    key = "work.degraded"
+
+
 class DirectAccessUnavailable(CcseoneError):
     """No way to talk to the member's own API server: no mapped context, no addon token."""
 

@@ -36,10 +36,29 @@ Obj = dict[str, Any]
 
 
 @dataclass(slots=True)
+class ManifestState:
+    """One object of a delivered set as the target's agent reports it (ocm: a work's
+    ``resourceStatus.manifests[]``); ``feedback``: status fields it sent back by name."""
+
+    kind: str
+    name: str
+    namespace: str = ""
+    applied: bool | None = None
+    available: bool | None = None
+    message: str = ""
+    feedback: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class DeliveryStatus:
     """Where one owner's objects stand on one target. ``applied``: the objects the target
     holds now; ``ready``: None while the engine cannot tell (local reads live objects
-    instead), else whether the target reports them available."""
+    instead), else whether the target reports them available.
+
+    Engines that hold the set as one object (ocm's ManifestWork) also say whether it
+    ``exists``, whether the report is ``current`` (about the latest spec), ``applied_ok`` /
+    ``degraded``, the per-object ``manifests``, the set's ``annotations`` (shared state) and
+    its ``version`` (resourceVersion, for conflict checks)."""
 
     owner: str
     cluster: str
@@ -48,6 +67,15 @@ class DeliveryStatus:
     ready: bool | None = None
     message: str = ""
     objects: list[str] = field(default_factory=list)
+    exists: bool = True
+    current: bool | None = None
+    applied_ok: bool | None = None
+    degraded: bool = False
+    manifests: list[ManifestState] = field(default_factory=list)
+    annotations: dict[str, str] = field(default_factory=dict)
+    deleting: bool = False
+    version: str = ""
+    desired: list[Obj] | None = None  # the set as the engine holds it (None: not kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +89,14 @@ class MemberSpec:
 
 
 class Delivery(Protocol):
-    """One owner's objects on one target (cluster + namespace)."""
+    """One owner's objects on one target (cluster + namespace).
+
+    ``whole_set`` False (local): ``put`` creates or updates the objects given, the caller
+    prunes and withdraws object by object. True (ocm): the engine holds the owner's whole
+    set — ``put`` replaces it (the target prunes what was dropped), ``withdraw`` removes it
+    all, and ``status`` is how the caller sees the target without direct access."""
+
+    whole_set: bool
 
     async def put(self, objects: list[Obj], *, force: bool = False,
                   dry_run: bool = False) -> list[Obj]:

@@ -15,6 +15,7 @@ FIELD_MANAGER = "ccseone"
 
 
 class LocalDelivery:
+    whole_set = False  # object by object: the services prune and read live objects
     def __init__(self, client_for: Callable[[], Awaitable[Any]], cluster: str, namespace: str,
                  owner: str) -> None:
         self._client_for = client_for

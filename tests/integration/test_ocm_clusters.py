@@ -171,6 +171,8 @@ async def test_delete_cleans_the_hub_and_reports_stuck_works(
     await ocm_fleet.join("sandbox-1", accept=True)
     await (await ocm_fleet.ocm.klusterlets["sandbox-1"].wait_agent()).wait_for("Available")
     await cached(svc, inst, "sandbox-1", status_is(ClusterStatus.READY))
+    # a member whose work agent is gone: nobody releases the cleanup finalizer
+    await ocm_fleet["sandbox-1"].set_outage(True)
     w = ocm_fleet.hub.writes
     works = MANIFEST_WORKS.type()
     w.create(works, "sandbox-1", {"metadata": {"name": "app-shop", "finalizers": [

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from ccseone_tui.domain.errors import CcseoneError
-from ccseone_tui.domain.member_errors import DeliveryUnavailable
 from ccseone_tui.domain.members import (
     ControlPlaneInfo,
     JoinInstructions,
@@ -18,33 +17,13 @@ from ccseone_tui.domain.members import (
     MemberView,
 )
 from ccseone_tui.domain.models import ClusterProbe, ClusterStatus, MemberCluster
-from ccseone_tui.engines.base import DeliveryStatus, MemberSpec, Obj
+from ccseone_tui.engines.base import MemberSpec, Obj
 from ccseone_tui.engines.ocm import api, cleanup, registration
 from ccseone_tui.engines.ocm import managed_clusters as mcs
 from ccseone_tui.engines.ocm.access import DirectAccess
 from ccseone_tui.engines.ocm.hub import Hub
+from ccseone_tui.engines.ocm.works import APPLY_WAIT, WorkDelivery
 from ccseone_tui.engines.probe import probe_cluster
-
-
-class PendingDelivery:
-    """Delivery through a hub is ManifestWork delivery (issue #9 part 2): until it lands,
-    every call says so instead of doing something half right."""
-
-    def __init__(self, cluster: str) -> None:
-        self.cluster = cluster
-
-    def _refuse(self) -> DeliveryUnavailable:
-        return DeliveryUnavailable(engine="ocm", cluster=self.cluster)
-
-    async def put(self, objects: list[Obj], *, force: bool = False,
-                  dry_run: bool = False) -> list[Obj]:
-        raise self._refuse()
-
-    async def withdraw(self, objects: list[Obj]) -> int:
-        raise self._refuse()
-
-    async def status(self) -> DeliveryStatus:
-        raise self._refuse()
 
 
 class OcmEngine:
@@ -60,6 +39,9 @@ class OcmEngine:
         self.hub = Hub(pool, ref, instance.name)
         self._pool = pool
         self._access = DirectAccess(self.hub, pool, scratch_dir)
+        # how long a delivery waits for the work agent's report (tests of offline members
+        # shorten it; the work stays pending on the hub either way)
+        self.apply_wait = APPLY_WAIT
 
     # ---- direct access + status ------------------------------------------------------------
 
@@ -148,8 +130,9 @@ class OcmEngine:
 
     # ---- delivery --------------------------------------------------------------------------
 
-    def delivery(self, cluster: MemberCluster, namespace: str, owner: str) -> PendingDelivery:
-        return PendingDelivery(cluster.name)
+    def delivery(self, cluster: MemberCluster, namespace: str, owner: str) -> WorkDelivery:
+        return WorkDelivery(self.hub, self.instance.name, cluster.name, namespace, owner,
+                            wait=self.apply_wait)
 
     async def events_client(self) -> tuple[Any, frozenset[str]] | None:
         return await self.hub.client(), api.EVENT_KINDS

@@ -36,6 +36,7 @@ from ccseone_tui.engines.base import ClusterEngine, MemberSpec
 from ccseone_tui.i18n import t
 from ccseone_tui.services.events import ClustersChanged, EventBus
 from ccseone_tui.services.guard import Guard
+from ccseone_tui.services.namespaces.actions import NOT_JOINED
 from ccseone_tui.services.tasks import TasksService, new_id
 from ccseone_tui.store.errors import StoreError
 
@@ -73,6 +74,7 @@ class MembersService:
         self._clusters = clusters
         self._kubeconfig_paths = list(kubeconfig_paths)
         self._details: dict[str, MemberDetails] = {}  # last details seen, by cluster name
+        self._synced: set[str] = set()  # instances synced at least once by this process
 
     async def engine(self, instance: ControlInstance) -> ClusterEngine:
         return self._engines.for_instance(instance)
@@ -137,13 +139,22 @@ class MembersService:
         context) stay as the user left them."""
         rows = {c.name: c for c in await self._store.list_clusters(inst.id)}
         changed = False
+        joined: list[str] = []  # became usable: fleet namespaces go there (on_joined)
+        first = inst.id not in self._synced
+        self._synced.add(inst.id)
         async with self._store.transaction():
             for view in views:
                 self._details[view.name] = view.details
                 row = rows.pop(view.name, None)
                 if row is None:
                     changed |= await self._add(inst, view)
+                    # at a process's first sync every member is new to its cache; those
+                    # it found joined long ago were served by whoever ran then
+                    if not first and view.probe.status not in NOT_JOINED:
+                        joined.append(view.name)
                     continue
+                if row.probe.status in NOT_JOINED and view.probe.status not in NOT_JOINED:
+                    joined.append(view.name)
                 edited = dataclasses.replace(row, labels=view.labels,
                                              api_server=view.api_server or row.api_server,
                                              region=view.region or row.region)
@@ -161,6 +172,9 @@ class MembersService:
         if changed:
             self._events.emit(ClustersChanged(inst.id))
         fresh = await self._store.list_clusters(inst.id)
+        for row in fresh:
+            if row.name in joined:
+                await self._clusters.joined(row)
         return MembersSnapshot(inst.name, fresh, at=time.time(),
                                details={v.name: v.details for v in views})
 

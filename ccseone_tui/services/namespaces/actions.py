@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ccseone_tui.domain.models import ClusterStatus, FleetNamespace, MemberCluster
+from ccseone_tui.domain.models import ClusterSource, ClusterStatus, FleetNamespace, MemberCluster
 from ccseone_tui.domain.namespaces import ClusterContents, ClusterSync, ClusterWaiting, SyncState
 from ccseone_tui.i18n import t
 from ccseone_tui.services.namespaces import apply as kube
@@ -24,9 +24,16 @@ def owner(ns: FleetNamespace) -> str:
     return f"namespace-{ns.name}"
 
 
+NOT_JOINED = frozenset({ClusterStatus.WAITING, ClusterStatus.AWAITING_ACCEPTANCE,
+                        ClusterStatus.DENIED})
+
+
 def waiting(cluster: MemberCluster) -> bool:
-    """Created for registration and not registered yet: nothing to talk to."""
-    return not cluster.kubeconfig or cluster.probe.status is ClusterStatus.WAITING
+    """Created for registration and not registered (or, on a hub, not accepted) yet:
+    nothing to talk to. A hub member has no kubeconfig of its own: the hub delivers."""
+    if cluster.probe.status in NOT_JOINED:
+        return True
+    return not cluster.kubeconfig and cluster.source is not ClusterSource.REGISTERED
 
 
 class ClusterSteps:
@@ -46,10 +53,13 @@ class ClusterSteps:
               adopt: bool) -> Action:
         async def action() -> str:
             try:
-                client = await self._clusters.client(cluster)
                 delivery = await self._clusters.delivery(cluster, ns.name, owner(ns))
-                state, message, result = await kube.apply(client, ns, instance,
-                                                          delivery=delivery, adopt=adopt)
+                if delivery.whole_set:  # a ManifestWork: the hub's agent applies it
+                    state, message, result = await kube.deliver_set(delivery, ns, instance)
+                else:
+                    client = await self._clusters.client(cluster)
+                    state, message, result = await kube.apply(client, ns, instance,
+                                                              delivery=delivery, adopt=adopt)
             except Exception as exc:
                 await self.set_state(ns, cluster, *kube.state_of(exc))
                 raise
@@ -77,6 +87,11 @@ class ClusterSteps:
         if waiting(cluster):
             return ClusterSync(cluster, SyncState.PENDING, ClusterWaiting(cluster.name).message)
         try:
+            delivery = await self._clusters.delivery(cluster, ns.name, owner(ns))
+            if delivery.whole_set:
+                state, message = kube.set_state(await delivery.status(), ns, instance)
+                await self.set_state(ns, cluster, state, message)
+                return ClusterSync(cluster, state, message, time.time())
             client = await self._clusters.client(cluster)
             live_ns, live_quota = await kube.read(client, ns.name)
             problem = None if live_ns is None else kube.owner_problem(live_ns, instance,

@@ -173,6 +173,46 @@ async def apply(client: Any, ns: FleetNamespace, instance: str, *, delivery: Any
     return state, message, result
 
 
+def desired(ns: FleetNamespace, instance: str) -> list[Obj]:
+    """The namespace's whole set on one cluster: the Namespace and, with a limit, its
+    quota (one ManifestWork on a hub: a quota left out is pruned by the agent)."""
+    quota = quota_manifest(ns)
+    return [namespace_manifest(ns, instance), *([quota] if quota is not None else [])]
+
+
+def set_state(status: Any, ns: FleetNamespace, instance: str) -> tuple[SyncState, str]:
+    """The sync state from the hub's report on the namespace's work (``DeliveryStatus``):
+    no work is Missing, a work whose manifests differ from the record is Drifted (both
+    repaired by re-creating it), an agent that refused is Error with its message, no report
+    on the latest spec yet (member offline) is Pending."""
+    if not status.exists:
+        return SyncState.MISSING, t("ns.state.missing", name=ns.name)
+    if status.deleting:
+        return SyncState.TERMINATING, t("ns.state.terminating")
+    if status.desired is not None and status.desired != desired(ns, instance):
+        return SyncState.DRIFTED, t("ns.drift.work")
+    if status.degraded:
+        failed = "; ".join(f"{m.kind}/{m.name}: {m.message}" for m in status.manifests
+                           if m.applied is False)
+        return SyncState.ERROR, failed or status.message
+    if not status.current or status.ready is None:
+        return SyncState.PENDING, t("work.pending", work=f"{status.cluster}/{status.owner}")
+    if not status.ready:
+        return SyncState.PENDING, status.message
+    return SyncState.SYNCED, ""
+
+
+async def deliver_set(delivery: Any, ns: FleetNamespace, instance: str
+                      ) -> tuple[SyncState, str, str]:
+    """Put the namespace's set as one work (server-side apply by the agent, which takes
+    over a namespace that is already there: there is no look before through a hub)."""
+    before = await delivery.status()
+    await delivery.put(desired(ns, instance), force=True)
+    state, message = set_state(await delivery.status(), ns, instance)
+    result = t("ns.result.updated") if before.exists else t("ns.result.created")
+    return state, message, result
+
+
 async def delete(delivery: Any, name: str) -> str:
     """Withdraw the namespace through the engine (local: delete with Background
     propagation, the API server removes what it holds)."""
