@@ -143,8 +143,9 @@ class InstancesService:
             for cluster in clusters:
                 await self._store.delete_cluster(cluster.id)
             await self._store.delete_instance(inst.id)
-        # the records are gone; now what ccseone left on (and for) each detached cluster
-        for cluster in clusters:
+        # the records are gone; now what ccseone left on (and for) each detached cluster. A
+        # hub's members are the hub's: only their cache rows go, nothing is released
+        for cluster in clusters if Engine(inst.engine) is Engine.LOCAL else ():
             for hook in self.on_detach:
                 try:
                     await hook(cluster)
