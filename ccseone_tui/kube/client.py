@@ -5,12 +5,14 @@ Everything is raw JSON over :class:`~ccseone_tui.kube.transport.Transport`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ccseone_tui.config import Settings
-from ccseone_tui.domain.errors import ValidationError
-from ccseone_tui.kube.discovery import Discovery
+from ccseone_tui.domain.errors import ResourceNotFound, ValidationError
+from ccseone_tui.kube.builtin import builtin
+from ccseone_tui.kube.discovery import CACHE_SUBDIR, Discovery, DiskCache
+from ccseone_tui.kube.errors import KindNotFound
 from ccseone_tui.kube.transport import Transport
 from ccseone_tui.kube.values import ClusterRef, ResourceInfo
 
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
     import asyncio
 
     from ccseone_tui.kube.watch import WatchStream
+
+T = TypeVar("T")
 
 
 class ClusterClient(Transport):
@@ -37,7 +41,9 @@ class ClusterClient(Transport):
         super().__init__(
             name, api, settings, global_limit=global_limit, default_namespace=default_namespace
         )
-        self._discovery = Discovery(self)
+        self._discovery = Discovery(
+            self, DiskCache(self.settings.resolved_data_dir / CACHE_SUBDIR)
+        )
 
     @classmethod
     async def connect(
@@ -71,7 +77,9 @@ class ClusterClient(Transport):
 
     async def version(self, *, timeout: float | None = None) -> dict[str, Any]:  # noqa: ASYNC109
         """``GET /version``: ``gitVersion``, ``major``, ``minor``, ``platform`` …"""
-        return await self.request("GET", "/version", timeout=timeout)
+        answer = await self.request("GET", "/version", timeout=timeout)
+        self._discovery.seen_version(answer.get("gitVersion"))
+        return answer
 
     async def discover(self, refresh: bool = False) -> list[ResourceInfo]:
         """Every resource type served (no subresources), cached on this client."""
@@ -81,6 +89,35 @@ class ClusterClient(Transport):
         """The resource type for ``apiVersion``/``kind``; rediscovers once on a miss (a CRD
         created since); ``KindNotFound`` (a ``ResourceNotFound``) if still unknown."""
         return await self._discovery.resource_for(api_version, kind)
+
+    async def resolve(self, api_version: str, kind: str) -> ResourceInfo:
+        """Where to address ``apiVersion``/``kind``: discovery's answer when it is loaded,
+        else the built-in table (no request at all: a fleet-wide list of pods is one request
+        per cluster), else discovery (memory, disk, then the server)."""
+        info = self._discovery.known(api_version, kind) or builtin(api_version, kind)
+        if info is not None:
+            return info
+        return await self._discovery.resource_for(api_version, kind)
+
+    async def _on_type(
+        self, api_version: str, kind: str, call: Callable[[ResourceInfo], Awaitable[T]]
+    ) -> T:
+        """``call(info)``; when the server answers 404 for the type's path itself (the table
+        or a cached discovery is wrong for this server: a CRD deleted, an old server), drop
+        discovery, ask the server once and retry on the path it gives — or raise
+        ``KindNotFound`` when it serves no such kind."""
+        info = await self.resolve(api_version, kind)
+        try:
+            return await call(info)
+        except ResourceNotFound as exc:
+            if isinstance(exc, KindNotFound) or not _type_missing(exc):
+                raise
+            missing = exc
+        self._discovery.forget()
+        fresh = await self._discovery.resource_for(api_version, kind)
+        if fresh.path() == info.path() and fresh.namespaced == info.namespaced:
+            raise missing  # served, by discovery's word, yet 404: that is the answer
+        return await call(fresh)
 
     # ---- objects --------------------------------------------------------------------------
 
@@ -102,18 +139,21 @@ class ClusterClient(Transport):
         namespaces. With ``limit``, pages of that size are fetched following ``continue``
         and their items concatenated. Items get ``apiVersion``/``kind`` filled in (the
         server leaves them out of lists)."""
-        info = await self.resource_for(api_version, kind)
-        result = await self.list_path(
-            info.path(namespace),
-            label_selector=label_selector,
-            field_selector=field_selector,
-            limit=limit,
-            timeout=timeout,
-        )
-        for item in result.get("items") or ():
-            item.setdefault("apiVersion", info.api_version)
-            item.setdefault("kind", info.kind)
-        return result
+
+        async def call(info: ResourceInfo) -> dict[str, Any]:
+            result = await self.list_path(
+                info.path(namespace),
+                label_selector=label_selector,
+                field_selector=field_selector,
+                limit=limit,
+                timeout=timeout,
+            )
+            for item in result.get("items") or ():
+                item.setdefault("apiVersion", info.api_version)
+                item.setdefault("kind", info.kind)
+            return result
+
+        return await self._on_type(api_version, kind, call)
 
     async def list_path(
         self,
@@ -149,24 +189,29 @@ class ClusterClient(Transport):
     async def get(
         self, api_version: str, kind: str, name: str, *, namespace: str | None = None
     ) -> dict[str, Any]:
-        info = await self.resource_for(api_version, kind)
-        return await self.request("GET", info.path(self._namespace(info, namespace), name))
+        return await self._on_type(api_version, kind, lambda info: self.request(
+            "GET", info.path(self._namespace(info, namespace), name)))
 
-    async def _object_target(self, obj: dict[str, Any]) -> tuple[ResourceInfo, str | None, str]:
+    async def _on_object(
+        self,
+        obj: dict[str, Any],
+        call: Callable[[ResourceInfo, str | None, str], Awaitable[dict[str, Any]]],
+    ) -> dict[str, Any]:
+        """``call(info, namespace, name)`` for the object's type (see ``_on_type``)."""
         api_version, kind = obj.get("apiVersion"), obj.get("kind")
         if not api_version or not kind:
             raise ValidationError("apiVersion/kind", f"{api_version}/{kind}", "required")
         meta = obj.get("metadata") or {}
-        info = await self.resource_for(api_version, kind)
-        return info, self._namespace(info, meta.get("namespace")), meta.get("name") or ""
+        return await self._on_type(str(api_version), str(kind), lambda info: call(
+            info, self._namespace(info, meta.get("namespace")), meta.get("name") or ""))
 
     async def create(
         self, obj: dict[str, Any], *, dry_run: bool = False, field_manager: str = "ccseone"
     ) -> dict[str, Any]:
         """``POST`` to the collection (namespace from the object, else the context's)."""
-        info, namespace, _ = await self._object_target(obj)
         query = _write_query(field_manager, dry_run)
-        return await self.request("POST", info.path(namespace), query=query, body=obj)
+        return await self._on_object(obj, lambda info, namespace, _: self.request(
+            "POST", info.path(namespace), query=query, body=obj))
 
     async def apply(
         self,
@@ -179,19 +224,18 @@ class ClusterClient(Transport):
         """Server-side apply: ``PATCH`` with ``application/apply-patch+yaml`` (a JSON body,
         JSON being YAML), ``fieldManager``, ``force`` and ``dryRun=All``. Conflicts with
         another manager raise ``Conflict`` (409) whose message names the manager."""
-        info, namespace, name = await self._object_target(obj)
-        if not name:
+        if not (obj.get("metadata") or {}).get("name"):
             raise ValidationError("metadata.name", None, "required")
         query = _write_query(field_manager, dry_run)
         if force:
             query.append(("force", "true"))
-        return await self.request(
+        return await self._on_object(obj, lambda info, namespace, name: self.request(
             "PATCH",
             info.path(namespace, name),
             query=query,
             body=obj,
             content_type="application/apply-patch+yaml",
-        )
+        ))
 
     async def merge_patch(
         self,
@@ -205,14 +249,13 @@ class ClusterClient(Transport):
         field_manager: str = "ccseone",
     ) -> dict[str, Any]:
         """JSON merge patch (RFC 7386): ``null`` deletes a key."""
-        info = await self.resource_for(api_version, kind)
-        return await self.request(
+        return await self._on_type(api_version, kind, lambda info: self.request(
             "PATCH",
             info.path(self._namespace(info, namespace), name),
             query=_write_query(field_manager, dry_run),
             body=patch,
             content_type="application/merge-patch+json",
-        )
+        ))
 
     async def delete(
         self,
@@ -227,7 +270,6 @@ class ClusterClient(Transport):
         """``DELETE`` with ``DeleteOptions.propagationPolicy`` (Background, Foreground,
         Orphan). Returns what the server answers: the object (still terminating, e.g. with
         finalizers) or a ``Status``."""
-        info = await self.resource_for(api_version, kind)
         body: dict[str, Any] = {
             "apiVersion": "v1",
             "kind": "DeleteOptions",
@@ -235,12 +277,12 @@ class ClusterClient(Transport):
         }
         if dry_run:
             body["dryRun"] = ["All"]
-        return await self.request(
+        return await self._on_type(api_version, kind, lambda info: self.request(
             "DELETE",
             info.path(self._namespace(info, namespace), name),
             query=[("dryRun", "All")] if dry_run else None,
             body=body,
-        )
+        ))
 
     # ---- streams --------------------------------------------------------------------------
 
@@ -305,6 +347,14 @@ class ClusterClient(Transport):
             previous=previous,
             limit_bytes=limit_bytes,
         )
+
+
+def _type_missing(exc: ResourceNotFound) -> bool:
+    """A 404 about the path, not an object: the API server names the missing object in
+    ``details`` ("pods \"web\" not found"), and names nothing when it serves no such
+    resource type ("the server could not find the requested resource")."""
+    details = exc.body.get("details") if isinstance(exc.body, dict) else None
+    return not (isinstance(details, dict) and details.get("name"))
 
 
 def _write_query(field_manager: str, dry_run: bool) -> list[tuple[str, Any]]:

@@ -46,6 +46,19 @@ _PUBLIC = frozenset({"/version", "/healthz", "/readyz", "/livez",
 _REQUEST_LOG_CAP = 10_000
 
 
+class _CountingServer(web.Server):
+    """Counts the connections it accepts (with TLS: completed handshakes), so tests and
+    benches can check that clients keep their connections alive."""
+
+    def __init__(self, handler: Any, *, on_connect: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self._on_connect = on_connect
+
+    def connection_made(self, handler: Any, transport: Any) -> None:
+        self._on_connect()
+        super().connection_made(handler, transport)
+
+
 class SandboxCluster:
     def __init__(
         self,
@@ -80,6 +93,7 @@ class SandboxCluster:
         self.controller = Controller(self.state, self.writes, self.faults, self.events)
         self.tokens = TokenAuthority(self.state)  # service-account tokens (TokenRequest)
         self.requests: list[tuple[str, str]] = []
+        self.connections = 0  # accepted since start (TLS: handshakes), never reset
         self.outage = False
         self._outage_listeners: list[Callable[[bool], None]] = []
         # Plug-ins of the emulated OCM hub: extra credentials and a narrower authorizer.
@@ -104,7 +118,8 @@ class SandboxCluster:
         if self.tls:
             material = await sandbox_tls()
             self.ca_pem, self._ssl = material.ca_pem, material.context
-        self._server = web.Server(self._handle, access_log=None)
+        self._server = _CountingServer(self._handle, access_log=None,
+                                       on_connect=self._connected)
         self._runner = web.ServerRunner(self._server, shutdown_timeout=1.0)
         await self._runner.setup()
         await self._listen()
@@ -201,6 +216,9 @@ class SandboxCluster:
             return json_response(status_body(500, "InternalError",
                                              f"Internal error occurred: {exc!r}"), 500)
 
+    def _connected(self) -> None:
+        self.connections += 1
+
     def _record(self, request: web.BaseRequest) -> None:
         self.requests.append((request.method, request.path_qs))
         if len(self.requests) > 2 * _REQUEST_LOG_CAP:
@@ -243,5 +261,6 @@ class SandboxCluster:
 
     def stats(self) -> dict[str, Any]:
         return {"resourceVersion": self.state.resource_version,
-                "openStreams": self.faults.open_streams, "requests": len(self.requests)}
+                "openStreams": self.faults.open_streams, "requests": len(self.requests),
+                "connections": self.connections}
 

@@ -8,6 +8,13 @@ from ccseone_tui.kube import ClusterClient, ClusterRef, KubePool
 from tests.kube.kube_helpers import SETTINGS, refs_for
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path, monkeypatch) -> None:
+    """The discovery disk cache lives under the data dir: each test gets its own, so one
+    test's cached discovery never answers for another's sandbox on a reused port."""
+    monkeypatch.setenv("CCSEONE_DATA_DIR", str(tmp_path / "data"))
+
+
 @pytest.fixture
 async def fleet():
     from ccseone_tui.sandbox import SandboxFleet
