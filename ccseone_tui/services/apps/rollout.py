@@ -31,6 +31,7 @@ from ccseone_tui.services.apps.manifests import (
     kinds_of,
     prepare,
     to_text,
+    with_revision,
 )
 from ccseone_tui.services.tasks import describe_error
 
@@ -47,6 +48,7 @@ class Prepared:
     error: str | None = None
     # could not be checked through the cluster's fault: applied (and maybe failing) later
     unreachable: bool = False
+    note: str = ""  # said with the result (e.g. the dry run was the hub's, not the member's)
 
     @property
     def text(self) -> str:
@@ -130,6 +132,54 @@ async def prepare_target(client: Any, target: AppTarget, objects: list[Obj], *, 
         return Prepared(target, ready, error=str(exc) or type(exc).__name__, unreachable=True)
 
 
+class DirectDryRun:
+    """Server-side dry run straight on a member that has direct access, for an engine
+    whose delivery holds whole sets (a dry-run ManifestWork proves nothing about the
+    member's own admission)."""
+
+    whole_set = False
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    async def put(self, objects: list[Obj], *, force: bool = False,
+                  dry_run: bool = False) -> list[Obj]:
+        return [await self._client.apply(o, force=force, dry_run=True,
+                                         field_manager="ccseone") for o in objects]
+
+
+async def prepare_set(client: Any | None, target: AppTarget, objects: list[Obj], *, app: str,
+                      instance: str, revision: int, check: bool, force: bool,
+                      sources: dict[int, str] | None, delivery: Any) -> Prepared:
+    """``prepare_target`` for a whole-set delivery (a hub): labels and namespace as on
+    ``local``; the member's server-side dry run where direct access exists, and always the
+    hub's own check of the work (``dryRun=All``: webhook, size). Without direct access the
+    result says the member's dry run was skipped and why."""
+    note = ""
+    if client is not None:
+        prep = await prepare_target(client, target, objects, app=app, instance=instance,
+                                    revision=revision, check=check, force=force,
+                                    sources=sources, delivery=DirectDryRun(client))
+        if prep.error:
+            return prep
+    else:
+        prep = Prepared(target, prepare(objects, app=app, instance=instance,
+                                        namespace=target.namespace,
+                                        namespaced=app_apply.namespaced_by({})))
+        note = t("work.dry_run_hub", cluster=target.cluster)
+    if check:
+        try:
+            await delivery.put([with_revision(o, revision) for o in prep.objects],
+                               force=force, dry_run=True)
+        except (CcseoneError, TimeoutError) as exc:
+            if not cluster_fault(exc):
+                return Prepared(target, error=str(exc))
+            return Prepared(target, prep.objects, error=str(exc) or type(exc).__name__,
+                            unreachable=True)
+    prep.note = note
+    return prep
+
+
 def cluster_fault(exc: BaseException) -> bool:
     """The cluster, not the objects, is why a dry run failed: it did not answer, stayed
     throttled through the retries (429) or failed inside (5xx). Such a target fails on its
@@ -155,8 +205,16 @@ def apply_action(client_for: MemberAccess, prep: Prepared, *, app: str,
 
     async def run() -> str:
         try:
-            client = await client_for()
             delivery = await client_for.delivery(target.namespace, owner(app))
+            if delivery.whole_set:  # one ManifestWork: replaced whole, the agent prunes
+                await delivery.put([with_revision(o, revision) for o in prep.objects],
+                                   force=force)
+                message = t("apps.message.applied", count=len(prep.objects))
+                if prep.note:
+                    message += "; " + prep.note
+                await record(target.key, TaskStatus.SUCCEEDED.value, message)
+                return message
+            client = await client_for()
             scopes = prep.scopes or await app_apply.resolve_scopes(client, target,
                                                                    prep.objects)
             count = await app_apply.apply(client, target, prep.objects, revision, scopes,
@@ -185,6 +243,16 @@ def remove_action(client_for: MemberAccess, target: AppTarget, *, app: str,
     an upgrade dropped)."""
     async def run() -> str:
         try:
+            delivery = await client_for.delivery(target.namespace, owner(app))
+            if delivery.whole_set:  # the work goes; the agent removes what it applied
+                held = (await delivery.status()).applied
+                await delivery.withdraw([])
+                key = "apps.message.removed_target" if removed_message else \
+                    "apps.message.deleted"
+                message = t(key, count=held)
+                if record:
+                    await record(target.key, TaskStatus.SUCCEEDED.value, message)
+                return message
             client = await client_for()
             kinds: set[tuple[str, str]] = set()
             for text in texts:

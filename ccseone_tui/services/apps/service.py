@@ -43,6 +43,7 @@ from ccseone_tui.domain.apps import (
     draft_options,
 )
 from ccseone_tui.domain.errors import CcseoneError, ClusterUnreachable, NotFound
+from ccseone_tui.domain.member_errors import DirectAccessUnavailable
 from ccseone_tui.domain.models import (
     App,
     ControlInstance,
@@ -71,6 +72,7 @@ from ccseone_tui.services.apps.rollout import (
     Prepared,
     Renderer,
     apply_action,
+    prepare_set,
     prepare_target,
     record_cancelled,
     remove_action,
@@ -415,12 +417,20 @@ class AppsService:
                                                         app, inst.name), None
             else:
                 objects, sources = await renderer.objects(target.namespace)
+            delivery = await self._clusters.delivery(by_name[target.cluster],
+                                                     target.namespace, rollout_owner(app))
+            if delivery.whole_set:  # through a hub: direct access is a bonus
+                try:
+                    direct = await self._clusters.client(by_name[target.cluster])
+                except DirectAccessUnavailable:
+                    direct = None
+                return await prepare_set(direct, target, objects, app=app,
+                                         instance=inst.name, revision=number, check=check,
+                                         force=force, sources=sources, delivery=delivery)
             try:
                 client = await self._clusters.client(by_name[target.cluster])
             except CcseoneError as exc:
                 return Prepared(target, error=str(exc))
-            delivery = await self._clusters.delivery(by_name[target.cluster],
-                                                     target.namespace, rollout_owner(app))
             return await prepare_target(client, target, objects, app=app, instance=inst.name,
                                         revision=number, check=check, force=force,
                                         sources=sources, delivery=delivery)
@@ -510,6 +520,17 @@ class AppsService:
                 return row
             expected = from_text(texts.get(key) or current_texts.get(key, ""))
             try:
+                delivery = await self._clusters.delivery(cluster, target.namespace,
+                                                         rollout_owner(app.name))
+                if delivery.whole_set:  # the hub's word: the work's status feedback
+                    async with asyncio.timeout(limit):
+                        work = await delivery.status()
+                    row.resources = app_status.from_work(work, expected)
+                    row.state = app_status.state_of(status, row.resources)
+                    if work.exists and not work.current:
+                        row.state = TargetState.PROGRESSING
+                        row.message = tr("work.pending", work=f"{cluster.name}/{work.owner}")
+                    return row
                 client = await self._clusters.client(cluster)
                 async with asyncio.timeout(limit):
                     row.resources, row.pods = await app_status.resources(

@@ -55,6 +55,48 @@ def readiness(obj: Obj) -> ResourceStatus:
     return ResourceStatus(kind, name)  # exists: that is all a Service or ConfigMap needs
 
 
+def _fed(feedback: dict[str, Any], *names: str, default: int = 0) -> int:
+    for name in names:
+        if feedback.get(name) is not None:
+            return _int(feedback[name], default)
+    return default
+
+
+def from_work(work: Any, expected: list[Obj]) -> list[ResourceStatus]:
+    """Rows like :func:`resources` from a hub's report (``engines.DeliveryStatus`` of the
+    app's ManifestWork): applied/available per object, and readiness of workloads from
+    the status feedback (ready vs desired replicas) — no access to the member needed."""
+    by_key = {(m.kind, m.name): m for m in work.manifests}
+    rows = []
+    for obj in expected:
+        kind = str(obj.get("kind"))
+        name = str((obj.get("metadata") or {}).get("name"))
+        m = by_key.get((kind, name))
+        if m is None or not work.exists:
+            rows.append(ResourceStatus(kind, name, healthy=False, message="missing"))
+            continue
+        if m.applied is False:
+            rows.append(ResourceStatus(kind, name, healthy=False, message=m.message))
+            continue
+        fb = m.feedback
+        if kind in ("Deployment", "StatefulSet") and fb:
+            desired = _fed(fb, "replicas", "Replicas", default=1)
+            ready = _fed(fb, "readyReplicas", "ReadyReplicas")
+            updated = _fed(fb, "updatedReplicas", default=ready)
+            rows.append(ResourceStatus(kind, name, ready, desired,
+                                       ready >= desired and updated >= desired))
+        elif kind == "DaemonSet" and fb:
+            desired, ready = _fed(fb, "desiredNumberScheduled"), _fed(fb, "numberReady")
+            rows.append(ResourceStatus(kind, name, ready, desired, ready >= desired))
+        elif kind in WORKLOADS:  # no feedback yet: not known to be ready
+            rows.append(ResourceStatus(kind, name, healthy=bool(m.available) and
+                                       kind not in ("Deployment", "StatefulSet",
+                                                    "DaemonSet")))
+        else:
+            rows.append(ResourceStatus(kind, name, healthy=m.applied is not False))
+    return rows
+
+
 def _timestamp(value: Any) -> float | None:
     if not value:
         return None
