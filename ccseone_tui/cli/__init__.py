@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ccseone_tui import i18n
 from ccseone_tui.cli.parser import build_parser
-from ccseone_tui.config import Settings, SettingsError, load_settings
 from ccseone_tui.domain.errors import CcseoneError
 
+if TYPE_CHECKING:
+    from ccseone_tui.config import Settings
+
+# asyncio, the i18n catalogs and the settings loader are imported only once the arguments
+# are parsed: ``ccseone --version`` (and ``-h``) then costs about what kubectl's does.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def settings_from_args(args: object) -> Settings:
     from pathlib import Path
+
+    from ccseone_tui.config import load_settings
 
     config = getattr(args, "config", None)
     return load_settings(
@@ -79,11 +84,15 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if bad:
         print(f"ccseone: {bad}", file=sys.stderr)
         return EXIT_USAGE
-    parser = build_parser()
+    # only the section the command names is built (the others import services, yaml …)
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra:  # with the usage of the subcommand it was given to, not the top level's
         getattr(args, "usage_parser", parser).error(
             f"unrecognized arguments: {' '.join(extra)}")
+    from ccseone_tui import i18n
+    from ccseone_tui.config import SettingsError
+
     try:
         settings = settings_from_args(args)
     except SettingsError as exc:
@@ -103,6 +112,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
             from ccseone_tui.cli.demo import run_demo
 
             return run_demo(args, settings)
+        import asyncio
+
         from ccseone_tui.cli.commands import dispatch
 
         return asyncio.run(dispatch(args, settings))

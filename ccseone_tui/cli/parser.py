@@ -7,6 +7,8 @@ No subcommand opens the TUI. Every listing takes ``-o table|json|yaml``. Exit co
 from __future__ import annotations
 
 import argparse
+import importlib
+from collections.abc import Sequence
 
 from ccseone_tui import __version__
 
@@ -96,7 +98,49 @@ def _globals_everywhere(parser: argparse.ArgumentParser, noun: str = "") -> None
                 _globals_everywhere(sub, sub_noun)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Sections whose subcommands are defined in their own module. Those modules import the
+# services, yaml and the template engine at the top: ``build_parser(argv)`` imports only
+# the one the command line names, so ``--version`` or ``clusters list`` never pay for them.
+# The help here is what the top-level listing shows when a section is left out; a test
+# checks it is the module's own.
+_SECTIONS = {"ns": ("ns_cmds", "fleet namespaces"),
+             "templates": ("template_cmds", "template repository"),
+             "apps": ("app_cmds", "application center")}
+# global flags that take a value (to find the command word in argv)
+_VALUE_FLAGS = frozenset({"--config", "--db", "--kubeconfig", "--lang"})
+
+
+def _sections_for(argv: Sequence[str] | None) -> set[str]:
+    """The sections to build for ``argv``: all of them for ``None`` or a help request
+    without a command (the full listing), else only the one named as the command."""
+    if argv is None:
+        return set(_SECTIONS)
+    args = list(argv)
+    command = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            command = args[i + 1] if i + 1 < len(args) else None
+            break
+        if not arg.startswith("-") or arg == "-":
+            command = arg
+            break
+        i += 2 if arg in _VALUE_FLAGS else 1
+    if command is None:
+        return set(_SECTIONS) if {"-h", "--help"} & set(args) else set()
+    # a prefix or a typo: argparse's "invalid choice" comes from the full tree
+    return {command} & set(_SECTIONS) if command in _KNOWN_COMMANDS else set(_SECTIONS)
+
+
+_KNOWN_COMMANDS = frozenset({"instances", "clusters", "fleet", "tasks", "logs", "sandbox",
+                             "demo", *_SECTIONS})
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole ``ccseone`` tree; with ``argv``, the sections it does not name (``ns``,
+    ``templates``, ``apps``) are listed by name and help only, without importing their
+    modules."""
     parser = argparse.ArgumentParser(
         prog="ccseone",
         description="CCSE ONE multi-cluster console for the terminal. "
@@ -239,10 +283,12 @@ def build_parser() -> argparse.ArgumentParser:
     _output(p)
 
     # one module per section: each registers its own subcommands
-    from ccseone_tui.cli import app_cmds, ns_cmds, template_cmds
-
-    for module in (ns_cmds, template_cmds, app_cmds):
-        module.add_parser(sub, _output)
+    wanted = _sections_for(argv)
+    for name, (module_name, help_text) in _SECTIONS.items():
+        if name in wanted:
+            importlib.import_module(f"ccseone_tui.cli.{module_name}").add_parser(sub, _output)
+        else:
+            sub.add_parser(name, help=help_text)
 
     fl = sub.add_parser("fleet", help="one kind across every cluster").add_subparsers(
         dest="action", metavar="ACTION", required=True)

@@ -7,12 +7,28 @@ forgotten translation is visible instead of crashing the screen.
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import Any
 
-from ccseone_tui.i18n import en, plural, zh_CN
-
-LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "zh_CN": zh_CN.MESSAGES}
+# The catalogs are big dict literals (~30 ms to import both): each is loaded on its first
+# lookup, so a process that never shows a message (``ccseone --version``) never pays.
+_NAMES = ("en", "zh_CN")
+_loaded: dict[str, dict[str, str]] = {}
 _current = "en"
+
+
+def _catalog(lang: str) -> dict[str, str]:
+    found = _loaded.get(lang)
+    if found is None:
+        found = _loaded[lang] = importlib.import_module(f"ccseone_tui.i18n.{lang}").MESSAGES
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LANGUAGES":  # every catalog, by language name
+        return {lang: _catalog(lang) for lang in _NAMES}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def normalize_language(value: str | None) -> str | None:
@@ -38,8 +54,8 @@ def detect_language(flag: str | None, configured: str | None) -> str:
 
 def set_language(lang: str) -> None:
     global _current
-    if lang not in LANGUAGES:
-        raise ValueError(f"language {lang!r} is not one of {sorted(LANGUAGES)}")
+    if lang not in _NAMES:
+        raise ValueError(f"language {lang!r} is not one of {sorted(_NAMES)}")
     _current = lang
 
 
@@ -49,8 +65,10 @@ def language() -> str:
 
 def t(key: str, /, **params: object) -> str:
     """The message for ``key`` in the current language, formatted with ``params``."""
-    template = LANGUAGES[_current].get(key) or en.MESSAGES.get(key) or key
+    template = _catalog(_current).get(key) or _catalog("en").get(key) or key
     if _current == "en" and "count" in params:
+        from ccseone_tui.i18n import plural
+
         template = plural.english(key, template, params["count"])
     if params:
         try:
