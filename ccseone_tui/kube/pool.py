@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.errors import ClusterUnreachable
-from ccseone_tui.kube.client import ClusterClient
 from ccseone_tui.kube.values import ClusterRef
+
+if TYPE_CHECKING:
+    from ccseone_tui.kube.client import ClusterClient
 
 T = TypeVar("T")
 
@@ -51,6 +53,10 @@ class KubePool:
             found = self._clients.get(ref)
             if found is not None and not found.closed:
                 return found
+            # imported here: a pool that is never asked for a client (a cache-only
+            # command) does not load the client, discovery and error modules
+            from ccseone_tui.kube.client import ClusterClient
+
             client = await ClusterClient.connect(ref, self.settings, global_limit=self._limit)
             self._clients[ref] = client
             return client
