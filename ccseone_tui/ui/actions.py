@@ -133,7 +133,11 @@ def create_cluster(app: CcseoneApp) -> None:
         return
 
     def created(cluster: MemberCluster | None) -> None:
-        if cluster is not None:
+        from ccseone_tui.ui import ocm_actions
+
+        if cluster is not None and ocm_actions.on_hub(app, cluster):
+            ocm_actions.show_join(app, cluster)  # clusteradm join, then accept with A
+        elif cluster is not None:
             open_cluster(app, cluster, tab="register")
 
     app.push_screen(ClusterCreateScreen(), created)
@@ -177,8 +181,13 @@ async def _delete_cluster(app: CcseoneApp, cluster: MemberCluster, on_deleted: D
         t("console.cluster.delete.body", name=cluster.name))
     if not go:
         return
+    from ccseone_tui.ui import ocm_actions
+
+    hub = ocm_actions.on_hub(app, cluster)
+    wait = {"wait_seconds": ocm_actions.DELETE_WAIT} if hub else {}
+    force = False
     try:
-        result = await app.services.clusters.delete(cluster.id, confirm=typed)
+        result = await app.services.clusters.delete(cluster.id, confirm=typed, **wait)
     except AppsStillDeployed as exc:
         # §3.1.3.6: warn about apps still deployed; deleting anyway is a second, explicit yes
         force = await app.push_screen_wait(ConfirmScreen(
@@ -186,7 +195,13 @@ async def _delete_cluster(app: CcseoneApp, cluster: MemberCluster, on_deleted: D
             danger=True))
         if not force:
             return
-        result = await app.services.clusters.delete(cluster.id, confirm=typed, force=True)
+        result = await app.services.clusters.delete(cluster.id, confirm=typed, force=True,
+                                                    **wait)
+    if not result.done:  # a hub's works stuck on their finalizer: a second, explicit yes
+        finished = await ocm_actions.finish_delete(app, cluster, result, typed, force)
+        if finished is None:
+            return
+        result = finished
     commands = list(result.commands)
     body = t("console.cluster.deleted", name=cluster.name)
     if commands:  # member-side leftovers only the user can remove

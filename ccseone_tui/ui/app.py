@@ -61,6 +61,7 @@ class CcseoneApp(App[None]):
         *,
         clock: Callable[[], float] | None = None,
         live_probes: bool = True,
+        follow_members: bool = True,
     ) -> None:
         super().__init__()
         localize_bindings(self)
@@ -68,6 +69,8 @@ class CcseoneApp(App[None]):
         self.clock = clock or time.time
         # False in tests and screenshots: no probe starts unless the user presses r
         self.live_probes = live_probes
+        # False in snapshots: an ocm instance's list is not followed from its hub (cache only)
+        self.follow_members = follow_members
         self.instances: list[ControlInstance] = []
         self.current_instance: ControlInstance | None = None
         self._main: MainScreen | None = None

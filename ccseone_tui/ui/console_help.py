@@ -8,7 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ccseone_tui.i18n import t
-from ccseone_tui.ui import actions, app_actions, ns_actions, template_actions
+from ccseone_tui.ui import actions, app_actions, ns_actions, ocm_actions, template_actions
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -30,6 +30,7 @@ def console_key_groups() -> list[tuple[str, KeyRows]]:
             ("c", t("console.help.cluster.c")),
             ("e", t("console.help.cluster.e")),
             ("d", t("console.help.cluster.d")),
+            *ocm_actions.key_rows(),  # accept/deny on ocm instances
             ("enter", t("console.help.cluster.enter")),
         ]),
         (t("console.help.detail"), [
@@ -40,6 +41,7 @@ def console_key_groups() -> list[tuple[str, KeyRows]]:
             ("space  l", t("console.help.detail.l")),
             ("y", t("console.help.detail.y")),
             ("d", t("console.help.cluster.d")),
+            ("m", t("ocm_ui.help.m")),
             ("esc", t("console.key.back")),
         ]),
         *ns_actions.key_groups(),  # Namespaces: the list and the detail
@@ -86,6 +88,7 @@ def console_commands(app: CcseoneApp) -> list[Command]:
             (t("console.palette.cluster.delete", name=cluster.name), write,
              partial(actions.delete_cluster, app, cluster)),
         ]
+    out += ocm_actions.commands(app, list(clusters.rows.values()))
     out += ns_actions.commands(app)
     out += app_actions.commands(app)
     out += template_actions.template_commands(app)

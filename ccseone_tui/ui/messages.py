@@ -159,3 +159,17 @@ class LogStreamState(Message):
         self.waiting = waiting
         self.max_streams = max_streams
         super().__init__()
+
+
+class MembersFollowed(Message):
+    """A snapshot of an ocm instance's members from ``services.members.follow``: the rows
+    (None when the follow itself failed), whether they are the cache's last picture
+    (``stale``) and why (``error``)."""
+
+    def __init__(self, instance_id: str, clusters: Sequence[MemberCluster] | None,
+                 stale: bool, error: str = "") -> None:
+        self.instance_id = instance_id
+        self.clusters = clusters
+        self.stale = stale
+        self.error = error
+        super().__init__()

@@ -1,6 +1,10 @@
 """Create an access cluster (``c``, §3.1.3.3): name, region, source, API server address,
 labels, control instance, deletion protection. It starts in ``Waiting``; the caller then
-opens its detail on the Register tab with the join command."""
+opens its detail on the Register tab with the join command.
+
+On an ``ocm`` instance the cluster is pre-created on the hub: name, region, labels (its agent
+reports the API server, so source and API server are hidden); the caller then shows the
+``clusteradm join`` instructions (``ui/screens/join_instructions.py``)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from ccseone_tui.domain.models import ClusterSource, MemberCluster
 from ccseone_tui.domain.validation import parse_labels
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import messages as msg
-from ccseone_tui.ui import workers
+from ccseone_tui.ui import ocm_actions, workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.form_screen import FormScreen
 from ccseone_tui.ui.widgets.form import FormError, labels_problem, name_problem, row
@@ -63,9 +67,11 @@ class ClusterCreateScreen(FormScreen[MemberCluster | None]):
                 compact=True))
             yield row(t("console.field.source"), Select(
                 [(t(f"console.source.{s.value}"), s.value) for s in SOURCES],
-                value=SOURCES[0].value, allow_blank=False, id="source", compact=True))
+                value=SOURCES[0].value, allow_blank=False, id="source", compact=True),
+                id="source-row")
             yield row(t("console.field.api_server"), Input(
-                placeholder="https://10.0.0.1:6443", id="api-server", compact=True))
+                placeholder="https://10.0.0.1:6443", id="api-server", compact=True),
+                id="api-server-row")
             yield row(t("console.field.labels"), Input(
                 placeholder="env=prod,team=sre", id="labels", compact=True))
             yield row(t("console.field.protection"), Switch(True, id="protection",
@@ -78,6 +84,25 @@ class ClusterCreateScreen(FormScreen[MemberCluster | None]):
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
+        self._show_hub_fields()
+
+    @property
+    def on_hub(self) -> bool:
+        """The chosen instance is an ocm hub: no source or API server to give."""
+        chosen = str(self.query_one("#instance", Select).value)
+        return ocm_actions.is_hub(next((i for i in self.shell.instances if i.id == chosen),
+                                       None))
+
+    def _show_hub_fields(self) -> None:
+        local = not self.on_hub
+        self.query_one("#source-row").display = local
+        self.query_one("#api-server-row").display = local
+
+    @on(Select.Changed, "#instance")
+    def _instance_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._show_hub_fields()
+        self.query_one(FormError).say(self.validate())
 
     def values(self) -> dict[str, Any]:
         return {
@@ -100,6 +125,8 @@ class ClusterCreateScreen(FormScreen[MemberCluster | None]):
         if problem:
             return problem
         server = v["api_server"]
+        if self.on_hub:
+            return None  # the member's agent reports its API server to the hub
         if (server or final) and not server.startswith(("https://", "http://")):
             return t("console.form.invalid", field=t("console.field.api_server"),
                      error=t("console.rule.api_server"))
@@ -127,7 +154,8 @@ class ClusterCreateScreen(FormScreen[MemberCluster | None]):
         try:
             cluster = await self.shell.services.registration.create(
                 v["instance"], v["name"], region=v["region"], source=v["source"],
-                api_server=v["api_server"], labels=parse_labels(v["labels"]),
+                api_server="" if self.on_hub else v["api_server"],
+                labels=parse_labels(v["labels"]),
                 deletion_protection=v["deletion_protection"])
         except CcseoneError as exc:
             self.post_message(msg.WriteFinished(error=exc))

@@ -4,6 +4,12 @@ Logs, Tasks, Edge nodes and — for a cluster created to be registered — Regis
 Tabs load when first shown; the event and pod-log streams stop when the screen closes.
 Service events reach this screen through the app (``SERVICE_EVENTS``): a probe answer
 updates Basic info, a task change updates Tasks.
+
+A cluster of an ``ocm`` instance also shows the hub's facts under Basic info
+(``widgets/cluster_hub.py``: conditions, capacity, claims, pending join requests, direct
+access); its Register tab holds the ``clusteradm join`` instructions; ``A``/``N`` accept or
+deny its join request and ``m`` maps a kubeconfig context for direct access. Logs and Edge
+nodes say why there is no direct access (and the two fixes) instead of failing.
 """
 
 from __future__ import annotations
@@ -19,19 +25,22 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import ClusterSource, ClusterStatus, MemberCluster
 from ccseone_tui.i18n import t
-from ccseone_tui.ui import actions, workers
+from ccseone_tui.ui import actions, ocm_actions, workers
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.confirm import ConfirmScreen
 from ccseone_tui.ui.screens.prompt import PromptScreen
 from ccseone_tui.ui.widgets.cluster_access import ClusterAccessPane
 from ccseone_tui.ui.widgets.cluster_edge import EDGE_LABEL, ClusterEdgePane
+from ccseone_tui.ui.widgets.cluster_hub import ClusterHubInfo, HubFacts, access_line
 from ccseone_tui.ui.widgets.cluster_info import ClusterInfo
 from ccseone_tui.ui.widgets.cluster_logs_pane import ClusterLogsPane
 from ccseone_tui.ui.widgets.cluster_register import ClusterRegisterPane
 from ccseone_tui.ui.widgets.cluster_tasks import ClusterTasksPane
+from ccseone_tui.ui.widgets.join_view import JoinInstructionsView
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -49,7 +58,12 @@ class ClusterDetailScreen(Screen[None]):
         Binding("x", "export", "console.key.export", id="cluster.export"),
         Binding("y", "copy", "console.key.copy", id="cluster.copy"),
         Binding("l", "label_edge", "console.key.label_edge", id="cluster.label-edge"),
+        # ocm clusters only (check_action): the hub's join request and direct access
+        Binding("A", "accept", "ocm_ui.key.accept", id="cluster.detail-accept"),
+        Binding("N", "deny", "ocm_ui.key.deny", id="cluster.detail-deny"),
+        Binding("m", "map_context", "ocm_ui.key.map_context", id="cluster.map-context"),
     ]
+    HUB_ACTIONS = frozenset({"accept", "deny", "map_context"})
     SERVICE_EVENTS = True
 
     def __init__(self, cluster: MemberCluster, tab: str = "info") -> None:
@@ -60,6 +74,11 @@ class ClusterDetailScreen(Screen[None]):
         self.registrable = cluster.source is not ClusterSource.KUBECONFIG or tab == "register"
         # kept here: on unmount the children are gone, and its streams must stop then
         self.logs_pane = ClusterLogsPane(cluster, id="logs-pane")
+        self.facts = HubFacts()
+
+    @property
+    def on_hub(self) -> bool:
+        return ocm_actions.on_hub(self.shell, self.cluster)
 
     @property
     def shell(self) -> CcseoneApp:
@@ -72,6 +91,8 @@ class ClusterDetailScreen(Screen[None]):
             with TabbedContent(initial=self.initial, id="cluster-tabs"):
                 with TabPane(t("console.tab.info"), id="info"), VerticalScroll():
                     yield ClusterInfo(id="cluster-info")
+                    if self.on_hub:
+                        yield ClusterHubInfo(id="hub-info")
                 with TabPane(t("console.tab.access"), id="access"):
                     yield ClusterAccessPane(c, id="access-pane")
                 with TabPane(t("console.tab.logs"), id="logs"):
@@ -82,7 +103,10 @@ class ClusterDetailScreen(Screen[None]):
                     yield ClusterEdgePane(c, id="edge-pane")
                 if self.registrable:
                     with TabPane(t("console.tab.register"), id="register"):
-                        yield ClusterRegisterPane(c, id="register-pane")
+                        if self.on_hub:  # clusteradm join with a fresh token
+                            yield JoinInstructionsView(c, id="register-pane")
+                        else:
+                            yield ClusterRegisterPane(c, id="register-pane")
         yield Footer()
 
     def _title(self) -> Text:
@@ -90,13 +114,18 @@ class ClusterDetailScreen(Screen[None]):
                               (self.cluster.name, "bold cyan"))  # red is kept for PROD
         if self.shell.services.is_production(self.cluster):
             title.append("  PROD", style="bold red")
-        if self.cluster.probe.status is ClusterStatus.WAITING:
-            title.append("  " + t("status.cluster.Waiting"), style="yellow")
+        if self.cluster.probe.status in (ClusterStatus.WAITING,
+                                         ClusterStatus.AWAITING_ACCEPTANCE):
+            status = self.cluster.probe.status.value
+            title.append("  " + t(f"status.cluster.{status}"), style="yellow")
         return title
 
     def on_mount(self) -> None:
+        self.logs_pane.check_access = self.on_hub  # no direct access: say why, not fail
         self.show_info()
         self._activate(self.initial)
+        if self.on_hub:
+            self.load_hub()
 
     def on_unmount(self) -> None:
         self.logs_pane.stop()
@@ -113,11 +142,15 @@ class ClusterDetailScreen(Screen[None]):
 
     def _activate(self, tab: str) -> None:
         pane = {"access": ClusterAccessPane, "logs": ClusterLogsPane, "tasks": ClusterTasksPane,
-                "edge": ClusterEdgePane, "register": ClusterRegisterPane}.get(tab)
+                "edge": ClusterEdgePane}.get(tab)
         if pane is not None and self.query(pane):
             self.query_one(pane).activate()  # type: ignore[attr-defined]
+        if tab == "register" and self.query("#register-pane"):
+            self.query_one("#register-pane").activate()  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.HUB_ACTIONS:
+            return self.on_hub
         wanted = TAB_KEYS.get(action)
         if wanted is not None and self.is_mounted:
             return self.tab == wanted
@@ -150,6 +183,39 @@ class ClusterDetailScreen(Screen[None]):
             return
         self.cluster = message.record
         self.show_info()
+        if self.on_hub:
+            self.load_hub()
+
+    # ---- the hub's facts (ocm) ---------------------------------------------------------------
+
+    def load_hub(self) -> None:
+        workers.start(self, self._load_hub(), name=f"load:hub-facts:{self.cluster.id}",
+                      group="load", exclusive=True,
+                      description=t("worker.load", what=self.cluster.name))
+
+    async def _load_hub(self) -> None:
+        services, cluster = self.shell.services, self.cluster
+        facts = HubFacts(access=self.facts.access)
+        try:
+            facts.details = await services.members.details(cluster)
+        except CcseoneError as exc:  # hub unreachable …: say it in the tab
+            facts.error = str(exc)
+        self.post_message(msg.RowsLoaded("hub-facts", [facts]))
+        problem: str | None = None
+        try:
+            await services.clusters.client(cluster)
+        except CcseoneError as exc:  # DirectAccessUnavailable names both fixes
+            problem = str(exc)
+        facts = HubFacts(facts.details, facts.error, access_line(cluster, problem))
+        self.post_message(msg.RowsLoaded("hub-facts", [facts]))
+
+    def on_rows_loaded(self, message: msg.RowsLoaded) -> None:
+        if message.view != "hub-facts":
+            return
+        message.stop()
+        self.facts = message.rows[0]
+        if self.query(ClusterHubInfo):
+            self.query_one(ClusterHubInfo).show(self.cluster, self.facts)
 
     def on_cluster_probed(self, message: msg.ClusterProbed) -> None:
         message.stop()
@@ -209,7 +275,16 @@ class ClusterDetailScreen(Screen[None]):
         self.notify(t("console.kubeconfig.exported", path=str(written)), timeout=6)
 
     def action_copy(self) -> None:
-        self.query_one(ClusterRegisterPane).copy()
+        self.query_one("#register-pane").copy()  # type: ignore[attr-defined]
+
+    def action_accept(self) -> None:
+        ocm_actions.accept(self.shell, self.cluster)
+
+    def action_deny(self) -> None:
+        ocm_actions.deny(self.shell, self.cluster)
+
+    def action_map_context(self) -> None:
+        ocm_actions.map_context(self.shell, self.cluster)
 
     def action_label_edge(self) -> None:
         if not actions.writable(self.shell):

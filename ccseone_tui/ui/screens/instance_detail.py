@@ -3,6 +3,9 @@
 The log is the instance journal's live tail from ``services.logs.instance`` — the same stream
 as the Logs section: the history, then each ``JournalAppended`` at once and, every second, what
 other processes wrote to the shared cache (``after_id``). It runs while the screen is open.
+
+An ``ocm`` instance also shows its hub (``services.members.info``): API server, OCM version,
+the hub controllers' health and the member counts, read when the screen opens.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker
 
-from ccseone_tui.domain.models import ControlInstance
+from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.models import ControlInstance, Engine
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.log_feed import feed
+from ccseone_tui.ui.widgets.hub_info import hub_info
 from ccseone_tui.ui.widgets.log_view import LogView
 
 if TYPE_CHECKING:
@@ -60,6 +65,9 @@ def info_table(inst: ControlInstance, counts: dict[str, int] | None) -> Table:
 
 
 class InstanceDetailScreen(Screen[None]):
+    DEFAULT_CSS = """
+    InstanceDetailScreen #hub-info { height: auto; padding: 0 2 1 2; background: $surface; }
+    """
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "back", "console.key.back"),
         Binding("e", "edit", "console.key.edit", id="instance.edit"),
@@ -82,9 +90,15 @@ class InstanceDetailScreen(Screen[None]):
         with Vertical(classes="detail"):
             yield Static(self._title(), classes="detail-title", id="detail-title")
             yield Static(info_table(self.instance, None), id="instance-info", classes="info")
+            if self.on_hub:
+                yield Static(hub_info(None), id="hub-info", classes="info")
             yield Static(t("console.instance.log"), classes="detail-subtitle")
             yield LogView(max_lines=MAX_LINES, id="instance-log")
         yield Footer()
+
+    @property
+    def on_hub(self) -> bool:
+        return Engine(self.instance.engine) is Engine.OCM
 
     def _title(self) -> Text:
         return Text.assemble((t("nav.instances"), "bold"), " › ",
@@ -92,6 +106,10 @@ class InstanceDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load_info()
+        if self.on_hub:
+            workers.start(self, self._load_hub(), name=f"load:hub:{self.instance.id}",
+                          group="load", exclusive=True,
+                          description=t("ocm_ui.instance.hub"))
         log = self.query_one(LogView)
         log.set_option(timestamps=True)  # when it happened is half of an audit line
         log.lines.focus()
@@ -124,6 +142,14 @@ class InstanceDetailScreen(Screen[None]):
         self.instance, self.counts = message.record, message.extra
         self.query_one("#instance-info", Static).update(info_table(self.instance, self.counts))
         self.query_one("#detail-title", Static).update(self._title())
+
+    async def _load_hub(self) -> None:
+        try:
+            info = await self.shell.services.members.info(self.instance)
+        except CcseoneError as exc:  # a hub that does not answer: say why, in place
+            self.query_one("#hub-info", Static).update(hub_info(None, str(exc)))
+            return
+        self.query_one("#hub-info", Static).update(hub_info(info))
 
     # ---- the instance log ----------------------------------------------------------------
 

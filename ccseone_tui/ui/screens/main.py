@@ -77,6 +77,9 @@ class MainScreen(Screen[None]):
         Binding("c", "console('clusters', 'create')", "console.key.create_cluster",
                 id="cluster.create"),
         Binding("d", "console_write('delete')", "console.key.delete", id="console.delete"),
+        # clusters of an ocm instance (ui/ocm_actions.py): shown only there, like the above
+        Binding("A", "hub('accept')", "ocm_ui.key.accept", id="cluster.accept"),
+        Binding("N", "hub('deny')", "ocm_ui.key.deny", id="cluster.deny"),
         # Application center (ui/views/apps.py): shown only on its section, like the above
         Binding("c", "console('apps', 'publish')", "apps.ui.key.publish", id="app.publish"),
         Binding("u", "console('apps', 'upgrade')", "apps.ui.key.upgrade", id="app.upgrade"),
@@ -253,12 +256,20 @@ class MainScreen(Screen[None]):
             return self.section == parameters[0]
         if action == "console_write":  # edit/delete: both instances and clusters have them
             return self.section in ("instances", "clusters")
+        if action == "hub":  # accept/deny: Access clusters of an ocm instance only
+            from ccseone_tui.ui.ocm_actions import is_hub
+
+            return self.section == "clusters" and is_hub(self.shell.current_instance)
         return True
 
     def action_console(self, section_id: str, what: str) -> None:
         """A write of the current section's view: ``create``, ``edit``, ``associate`` …"""
         if self.section == section_id:
             getattr(self.view(section_id), f"action_{what}")()
+
+    def action_hub(self, what: str) -> None:
+        if self.section == "clusters":
+            getattr(self.view("clusters"), f"action_{what}")()
 
     def action_console_write(self, what: str) -> None:
         if self.section in ("instances", "clusters"):
@@ -295,6 +306,8 @@ class MainScreen(Screen[None]):
         self._sync_timer()
 
     def _tick(self) -> None:
+        if self.view("clusters").following():
+            return  # an ocm hub's list is followed live: nothing to poll
         if self.section == "clusters" and self.is_current:
             self.probe_clusters()
 
@@ -355,7 +368,11 @@ class MainScreen(Screen[None]):
             self.view("clusters").refresh_finished(mine)
 
     def on_clusters_changed(self, message: msg.ClustersChanged) -> None:
-        self.view("clusters").reload()
+        clusters = self.view("clusters")
+        if message.instance_id and clusters.following(message.instance_id):
+            clusters.reread()  # updated in place, no redraw of the whole table
+            return
+        clusters.reload()
 
     def on_instances_changed(self, message: msg.InstancesChanged) -> None:
         self.load_instances()

@@ -5,23 +5,36 @@ cluster every ``refresh_interval`` seconds and each answer updates its row in pl
 whose last probe is older than two intervals is stale: its "last seen" shows the age dimmed.
 Enter opens a cluster; ``a`` associates, ``c`` creates, ``e`` edits the highlighted one
 (labels, deletion protection), ``d`` deletes.
+
+On an ``ocm`` instance the hub is the truth: while this view is shown a worker (group
+``stream``) follows ``services.members.follow`` and each snapshot updates the rows in place
+(only the changed ones; a row gone from the hub is removed). When the hub is lost the rows
+stay as cached and the status line says "stale — hub unreachable: <cause>". Clusters
+awaiting acceptance are counted there with the key that accepts them (``A``; ``N`` denies).
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.widgets import DataTable
 
-from ccseone_tui.domain.models import ClusterStatus, MemberCluster
+from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.models import ClusterStatus, ControlInstance, MemberCluster
 from ccseone_tui.i18n import t
-from ccseone_tui.ui import actions
+from ccseone_tui.ui import actions, ocm_actions, workers
 from ccseone_tui.ui import format as fmt
-from ccseone_tui.ui.messages import ProbeRequested
+from ccseone_tui.ui.messages import MembersFollowed, ProbeRequested
 from ccseone_tui.ui.widgets.table_view import Column, TableView
 
 LABELS_WIDTH = 18  # the last column: cut, so the table fits 140 columns
+log = logging.getLogger(__name__)
+FOLLOW_RETRY = (1.0, 30.0)  # seconds: wait before following a hub again after a failure
 
 
 class ClustersView(TableView[MemberCluster]):
@@ -46,6 +59,10 @@ class ClustersView(TableView[MemberCluster]):
         self.answered = 0
         self.last_refresh: float | None = None
         self.probe_when_loaded = False  # set by the screen: probe once the cache has painted
+        # ocm instances: the follow worker, the instance it follows, the hub's state
+        self._follow: Any = None
+        self.followed: str | None = None
+        self.hub_state: tuple[bool, str] | None = None  # (stale, cause); None: not a hub
 
     async def fetch(self) -> list[MemberCluster]:
         instance = self.shell.current_instance
@@ -99,12 +116,111 @@ class ClustersView(TableView[MemberCluster]):
 
     def set_rows(self, rows: list[MemberCluster]) -> None:
         super().set_rows(rows)
+        if self.probe_when_loaded and self.following():
+            self.probe_when_loaded = False  # the hub's stream keeps the rows current
         if self.probe_when_loaded:
             self.probe_when_loaded = False
             self.post_message(ProbeRequested())
 
     def search_text(self, row: MemberCluster) -> str:
         return "\n".join((super().search_text(row), fmt.labels(row.labels), row.api_server, row.id))
+
+    # ---- ocm: follow the hub while shown ----------------------------------------------------
+
+    def reload(self) -> None:
+        super().reload()
+        self.follow()
+
+    def following(self, instance_id: str | None = None) -> bool:
+        """True while the hub of the current (or the given) instance is followed."""
+        running = self._follow is not None and self._follow.is_running
+        return running and (instance_id is None or instance_id == self.followed)
+
+    def follow(self) -> None:
+        """Follow the current instance's hub (ocm only); stop following any other."""
+        instance = self.shell.current_instance
+        if not ocm_actions.is_hub(instance) or not self.shell.follow_members:
+            self.leave()
+            self.hub_state = (True, "") if ocm_actions.is_hub(instance) else None
+            return
+        assert instance is not None
+        if self.following(instance.id):
+            return
+        self.leave()
+        self.followed = instance.id
+        self.hub_state = (True, "")
+        self._follow = workers.start(
+            self, self._members(instance), name=f"stream:members:{instance.id}",
+            group="stream", description=t("worker.refresh.clusters", instance=instance.name))
+
+    def leave(self) -> None:
+        """The view is hidden (or the instance changed): stop following."""
+        if self._follow is not None and self._follow.is_running:
+            self._follow.cancel()
+        self._follow = None
+        self.followed = None
+
+    async def _members(self, instance: ControlInstance) -> None:
+        """Snapshots from the hub as messages; a follow that fails (credentials rejected,
+        context gone …) marks the rows stale with the cause and starts again later."""
+        delay = FOLLOW_RETRY[0]
+        while True:
+            stream = self.shell.services.members.follow(instance)
+            try:
+                async for snap in stream:
+                    delay = FOLLOW_RETRY[0]
+                    self.post_message(MembersFollowed(instance.id, snap.clusters, snap.stale,
+                                                      snap.error))
+            except CcseoneError as exc:
+                self.post_message(MembersFollowed(instance.id, None, True, str(exc)))
+            except Exception as exc:  # a dropped watch may surface untranslated: keep going
+                log.warning("following the hub of %s: %r", instance.name, exc)
+                self.post_message(MembersFollowed(instance.id, None, True,
+                                                  str(exc) or type(exc).__name__))
+            finally:
+                await stream.aclose()  # type: ignore[attr-defined]
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, FOLLOW_RETRY[1])
+
+    def reread(self) -> None:
+        """A change of the cache that the hub does not see (deletion protection, a mapped
+        context): re-read it and update the rows in place, as a snapshot would."""
+        instance = self.shell.current_instance
+        if instance is not None:
+            workers.start(self, self._reread(instance), name="load:clusters-in-place",
+                          group="cache:clusters", exclusive=True,
+                          description=t("worker.load", what=t(self.title_key)))
+
+    async def _reread(self, instance: ControlInstance) -> None:
+        rows = await self.shell.services.clusters.list(instance.id)
+        stale, error = self.hub_state or (False, "")
+        self.post_message(MembersFollowed(instance.id, rows, stale, error))
+
+    def on_members_followed(self, message: MembersFollowed) -> None:
+        message.stop()
+        current = self.shell.current_instance
+        if current is None or current.id != message.instance_id:
+            return
+        self.hub_state = (message.stale, message.error)
+        if message.clusters is None:
+            self.refresh_chrome()
+            return
+        fresh = {self.key_of(c): c for c in message.clusters}
+        if not self.loaded or not set(fresh) <= set(self.rows):
+            self.set_rows(list(message.clusters))  # a new cluster: redraw once, in order
+            return
+        for key in [k for k in self.rows if k not in fresh]:  # gone from the hub
+            del self.rows[key]
+            if key in self.table.rows:
+                self.table.remove_row(key)
+        for key, cluster in fresh.items():
+            if self.rows.get(key) != cluster:  # only what changed: no flicker
+                self.upsert(cluster)
+        self.refresh_chrome()
+
+    def awaiting(self) -> list[MemberCluster]:
+        return [c for c in self.rows.values()
+                if c.probe.status is ClusterStatus.AWAITING_ACCEPTANCE]
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -130,6 +246,20 @@ class ClustersView(TableView[MemberCluster]):
         cluster = self.highlighted()
         if cluster is not None:
             actions.delete_cluster(self.shell, cluster)
+
+    def action_accept(self) -> None:
+        ocm_actions.accept(self.shell, self._decision_target())
+
+    def action_deny(self) -> None:
+        ocm_actions.deny(self.shell, self._decision_target())
+
+    def _decision_target(self) -> MemberCluster | None:
+        """The highlighted cluster; with none highlighted, the only one awaiting acceptance."""
+        cluster = self.highlighted()
+        waiting = self.awaiting()
+        if cluster is None and len(waiting) == 1:
+            return waiting[0]
+        return cluster
 
     # ---- refresh progress ----------------------------------------------------------------
 
@@ -157,6 +287,17 @@ class ClustersView(TableView[MemberCluster]):
         rows = list(self.rows.values())
         ready = sum(c.probe.status is ClusterStatus.READY for c in rows)
         text = t("view.count.clusters", count=len(rows), ready=ready)
+        awaiting = len(self.awaiting())
+        if awaiting:
+            text = f"{text} · {t('ocm_ui.awaiting', count=awaiting)}"
+        if self.hub_state is not None and ocm_actions.is_hub(self.shell.current_instance):
+            stale, cause = self.hub_state
+            if stale and cause:
+                return f"{text} · {t('ocm_ui.stale', cause=cause)}"
+            if not stale:
+                return f"{text} · {t('ocm_ui.live')}"
+            if self.following():
+                return f"{text} · {t('ocm_ui.connecting')}"
         if self.refreshing:
             return f"{text} · {t('clusters.refreshing', answered=self.answered, total=len(rows))}"
         if self.last_refresh is not None:

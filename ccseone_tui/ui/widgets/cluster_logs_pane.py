@@ -5,6 +5,10 @@ Both are the services' log streams (``services.logs``, as in the Logs section): 
 after a drop (pod logs from the last line seen, events without repeating any) and leave a
 gap marker while the cluster does not answer. Each is a worker started when the tab is first
 shown (the pod's when one is picked) and cancelled when the screen closes.
+
+``check_access`` (clusters of an ocm instance): first ask for a direct client; without one
+the tab says why (``DirectAccessUnavailable``: map a context, or the addon) and starts no
+stream, instead of a toast and gap markers that would never resolve.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Select
+from textual.widgets import Label, Select, Static
 from textual.worker import Worker
 
+from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.i18n import t
 from ccseone_tui.services.logs.events import PodRef
@@ -42,6 +47,7 @@ class ClusterLogsPane(Vertical):
         self.pods: dict[str, PodRef] = {}
         self._workers: list[Worker[Any]] = []
         self._pod_worker: Worker[Any] | None = None
+        self.check_access = False  # set by the detail for clusters of an ocm instance
 
     @property
     def shell(self) -> CcseoneApp:
@@ -56,6 +62,9 @@ class ClusterLogsPane(Vertical):
             yield Label(t("console.logs.pod"), classes="form-label")
             yield Select[str]([], prompt=t("console.logs.pick_pod"), id="pod-picker",
                               compact=True)
+        access = Static("", id="logs-access", classes="pane-bar -warning", markup=False)
+        access.display = False
+        yield access
         yield LogView(max_lines=MAX_LINES, id="cluster-log")
 
     @property
@@ -67,6 +76,31 @@ class ClusterLogsPane(Vertical):
         if self.started:
             return
         self.started = True
+        if self.check_access:
+            workers.start(self, self._check_access(), name=f"load:access:{self.cluster.name}",
+                          group="load", exclusive=True,
+                          description=t("console.worker.events", cluster=self.cluster.name))
+            return
+        self._start()
+
+    async def _check_access(self) -> None:
+        try:
+            await self.shell.services.clusters.client(self.cluster)
+        except CcseoneError as exc:
+            self.post_message(msg.WriteFinished(error=exc))
+            return
+        self.post_message(msg.WriteFinished())
+
+    def on_write_finished(self, message: msg.WriteFinished) -> None:
+        message.stop()
+        if message.error is None:
+            self._start()
+            return
+        note = self.query_one("#logs-access", Static)
+        note.update(str(message.error))
+        note.display = True
+
+    def _start(self) -> None:
         self.view.set_option(timestamps=True)  # events and pod lines carry their time
         name = self.cluster.name
         self._workers.append(workers.start(
