@@ -36,6 +36,7 @@ from ccseone_tui.domain.models import (
 )
 from ccseone_tui.i18n import set_language
 from ccseone_tui.services import Services, open_services
+from ccseone_tui.services.process import current_owner
 from ccseone_tui.ui.app import CcseoneApp
 
 NOW = 1_750_000_000.0  # 2025-06-15 15:06:40 UTC: every age on screen is measured from here
@@ -128,9 +129,11 @@ def fleet_tasks() -> list[Task]:
              NOW - 900, NOW - 880, results("task-0001", 7, 1)),
         Task("task-0002", "cluster.associate", "east-stage-1", PROD, TaskStatus.SUCCEEDED,
              "bob", NOW - 7200, NOW - 7190, results("task-0002", 1, 0)),
+        # still running in this very process: the reconciler must leave it Running
         Task("task-0003", "app.publish", "checkout", PROD, TaskStatus.RUNNING, "alice",
              NOW - 60, None,
-             [*results("task-0003", 3, 0), TaskResult("task-0003", "east-9", TaskStatus.RUNNING)]),
+             [*results("task-0003", 3, 0), TaskResult("task-0003", "east-9", TaskStatus.RUNNING)],
+             owner=current_owner().to_json()),
     ]
 
 
