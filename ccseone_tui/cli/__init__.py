@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ccseone_tui.cli.parser import build_parser
 from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.text import printable
 
 if TYPE_CHECKING:
     from ccseone_tui.config import Settings
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except CcseoneError as exc:  # raised outside _main's own handler
         # errors quote values and Kubernetes messages verbatim: escape their controls
-        print(f"ccseone: {exc}", file=sys.stderr)
+        print(f"ccseone: {printable(str(exc), multiline=True)}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:  # that is the point: nothing gets past here
         from ccseone_tui.cli.crash import report_internal_error
@@ -119,7 +120,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(dispatch(args, settings))
     except CcseoneError as exc:
         # errors quote values and Kubernetes messages verbatim: escape their controls
-        print(f"ccseone: {exc}", file=sys.stderr)
+        print(f"ccseone: {printable(str(exc), multiline=True)}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -17,8 +17,10 @@ from ccseone_tui.cli.output import emit, format_table, plain
 from ccseone_tui.domain import safe_yaml
 from ccseone_tui.domain.apps import AppTarget, DryRunFailed, PublishRequest
 from ccseone_tui.domain.errors import ValidationError
+from ccseone_tui.domain.limits import DIFF_WIDTH_MAX, DIFF_WIDTH_MIN, check_diff_width
 from ccseone_tui.domain.models import Task, TaskStatus
 from ccseone_tui.domain.safe_yaml import VALUES_LIMITS, check_depth
+from ccseone_tui.domain.text import printable
 from ccseone_tui.i18n import t as tr
 from ccseone_tui.services import Services
 from ccseone_tui.services.guard import parse_selector, selector_matches
@@ -116,7 +118,8 @@ def add_parser(sub: Any, output: Any) -> None:
                    help="compare with this revision (rollback)")
     p.add_argument("--target", action="append", default=[], metavar="CLUSTER/NAMESPACE")
     p.add_argument("--unified", action="store_true")
-    p.add_argument("--width", type=int, help="columns (default: the terminal's)")
+    p.add_argument("--width", type=_width, help=f"columns, {DIFF_WIDTH_MIN}..{DIFF_WIDTH_MAX}"
+                   " (default: the terminal's)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="ANSI colours: auto = only on a terminal and without NO_COLOR")
     output(p)
@@ -151,6 +154,16 @@ def add_parser(sub: Any, output: Any) -> None:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    """``--width``: CLI-only, so checked by argparse (usage error, exit 2). A billion columns
+    once built 3 GB of padding before printing anything."""
+    try:
+        return check_diff_width(int(text) if text.strip().lstrip("+-").isdigit() else 0)
+    except ValidationError as exc:
+        exc.params["value"] = text  # what was typed, "abc" as much as "-5"
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _set_path(values: dict[str, Any], assignment: str) -> None:
@@ -322,7 +335,8 @@ async def _show(args: argparse.Namespace, s: Services) -> int:
         print("\n".join(f"  {line}" for line in table.splitlines()))
         for e in target.events[:5]:
             age = "" if e.age is None else f"{int(e.age)}s"
-            print(f"  {age:>5}  {e.type}  {e.reason}  {e.object}: {e.message}")
+            # Kubernetes events: cluster text, printed with its controls escaped
+            print(printable(f"  {age:>5}  {e.type}  {e.reason}  {e.object}: {e.message}"))
     return 0
 
 
@@ -351,7 +365,9 @@ async def _diff(args: argparse.Namespace, s: Services) -> int:
     plans = await s.apps.plan(args.instance, args.name, version=args.version,
                               values_yaml=_values(args), revision=args.revision,
                               targets=targets)
-    width = args.width or shutil.get_terminal_size((160, 40)).columns
+    # the terminal's own width is clamped too: the panes are built as strings that wide
+    width = args.width or min(max(shutil.get_terminal_size((160, 40)).columns,
+                                  DIFF_WIDTH_MIN), DIFF_WIDTH_MAX)
     color = _use_color(args.color)
     failed = differs = False
     structured: list[dict[str, Any]] = []
@@ -364,7 +380,7 @@ async def _diff(args: argparse.Namespace, s: Services) -> int:
             continue
         print(f"=== {plan.target.key}")
         if plan.error:
-            print(f"ccseone: {plan.error}", file=sys.stderr)
+            print(f"ccseone: {printable(str(plan.error))}", file=sys.stderr)
             failed = True
             continue
         diff = diff_manifests(plan.old, plan.new)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from typing import Any
@@ -12,7 +13,7 @@ from ccseone_tui.cli import hub_cmds
 from ccseone_tui.cli.cluster_cmds import CLUSTER_ACTIONS
 from ccseone_tui.cli.output import emit
 from ccseone_tui.config import Settings
-from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.errors import CcseoneError, ValidationError
 from ccseone_tui.domain.models import ControlInstance, MemberCluster
 from ccseone_tui.domain.text import printable
 from ccseone_tui.domain.validation import parse_labels
@@ -104,7 +105,23 @@ async def _journal(args: argparse.Namespace, s: Services) -> int:
         await asyncio.sleep(1.0)  # another process may write: poll the shared cache
 
 
+def _require_kubeconfig(args: argparse.Namespace) -> None:
+    """A ``--kubeconfig`` the user typed must exist, like kubectl's: skipping it (as missing
+    $KUBECONFIG entries are skipped) printed an empty list and exit 0 for a typo."""
+    from ccseone_tui.i18n import t
+
+    for path in filter(None, (getattr(args, "kubeconfig", None) or "").split(os.pathsep)):
+        if not os.path.isfile(os.path.expanduser(path)):
+            reason = "is a directory" if os.path.isdir(os.path.expanduser(path)) \
+                else "no such file"
+            raise ValidationError("--kubeconfig", path,
+                                  t("rule.kubeconfig_exists", reason=reason),
+                                  t("fix.kubeconfig_exists"))
+
+
 async def _clusters(args: argparse.Namespace, s: Services) -> int:
+    if args.action in ("contexts", "associate"):
+        _require_kubeconfig(args)
     if args.action == "contexts":
         rows = [{"name": c.name, "server": c.server, "user": c.user, "file": c.file}
                 for c in await s.clusters.contexts()]

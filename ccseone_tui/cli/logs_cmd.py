@@ -17,6 +17,7 @@ import sys
 import time
 from typing import TextIO
 
+from ccseone_tui.domain.text import printable, strip_sgr
 from ccseone_tui.i18n import t
 from ccseone_tui.services import Services
 from ccseone_tui.services.logs.stream import LINE, LogRecord, LogStream
@@ -34,11 +35,15 @@ def parse_duration(text: str | None) -> int | None:
     return int(match[1]) * _UNITS[match[2] or "s"]
 
 
-def format_record(record: LogRecord, timestamps: bool) -> str:
+def format_record(record: LogRecord, timestamps: bool, ansi: bool = False) -> str:
+    """One line for a terminal: a container's output is not ours to obey, so its controls
+    are shown escaped and its colours dropped unless ``--ansi`` asks to keep them."""
+    text = printable(record.text if ansi else strip_sgr(record.text), keep_sgr=ansi)
+    source = printable(record.source)
     if timestamps and record.ts is not None:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.ts))
-        return f"{stamp}.{int(record.ts % 1 * 1000):03d}Z [{record.source}] {record.text}"
-    return f"[{record.source}] {record.text}"
+        return f"{stamp}.{int(record.ts % 1 * 1000):03d}Z [{source}] {text}"
+    return f"[{source}] {text}"
 
 
 async def open_stream(args: argparse.Namespace, s: Services) -> LogStream:
@@ -78,7 +83,8 @@ async def run_logs(args: argparse.Namespace, s: Services, out: TextIO | None = N
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGINT, stop.set)  # Ctrl-C: a normal end, exit 0
     try:
-        pump = asyncio.ensure_future(_pump(stream, grep, args.timestamps, out, err))
+        pump = asyncio.ensure_future(_pump(stream, grep, args.timestamps, out, err,
+                                           getattr(args, "ansi", False)))
         stopped = asyncio.ensure_future(stop.wait())
         await asyncio.wait({pump, stopped}, return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
@@ -98,7 +104,7 @@ async def run_logs(args: argparse.Namespace, s: Services, out: TextIO | None = N
 
 
 async def _pump(stream: LogStream, grep: re.Pattern[str] | None, timestamps: bool,
-                out: TextIO | None, err: TextIO | None) -> None:
+                out: TextIO | None, err: TextIO | None, ansi: bool = False) -> None:
     async for batch in stream:
         stdout, stderr = out or sys.stdout, err or sys.stderr
         lines = []
@@ -106,7 +112,7 @@ async def _pump(stream: LogStream, grep: re.Pattern[str] | None, timestamps: boo
             if record.kind != LINE:
                 print(f"ccseone: {format_record(record, False)}", file=stderr, flush=True)
             elif grep is None or grep.search(record.text):
-                lines.append(format_record(record, timestamps))
+                lines.append(format_record(record, timestamps, ansi))
         if lines:
             stdout.write("\n".join(lines) + "\n")
             stdout.flush()

@@ -13,6 +13,7 @@ from typing import Any
 from ccseone_tui.cli.output import emit
 from ccseone_tui.domain.errors import ValidationError
 from ccseone_tui.domain.models import FleetNamespace, Task, TaskStatus
+from ccseone_tui.domain.text import printable
 from ccseone_tui.domain.validation import check_labels, parse_labels
 from ccseone_tui.i18n import t
 from ccseone_tui.services import Services
@@ -202,10 +203,10 @@ async def show(args: argparse.Namespace, s: Services) -> int:
               "created": when(ns.created_at), "synced": status.summary,
               "clusters": clusters}, args.output)
         return 0
-    print(f"name:      {ns.name}\npriority:  {ns.priority}\nlabels:    "
-          f"{_pairs(ns.labels) or '-'}\nclusters:  {_pairs(ns.selector) or 'all'}\n"
-          f"quota:     {_quota(ns)}\nsynced:    {status.summary}\n"
-          f"created:   {when(ns.created_at)}\n")
+    print(printable(f"name:      {ns.name}\npriority:  {ns.priority}\nlabels:    "
+                    f"{_pairs(ns.labels) or '-'}\nclusters:  {_pairs(ns.selector) or 'all'}\n"
+                    f"quota:     {_quota(ns)}\nsynced:    {status.summary}\n"
+                    f"created:   {when(ns.created_at)}\n", multiline=True))
     emit(clusters, "table", SYNC_COLUMNS)
     return 0
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from rich.cells import cell_len
+
+from ccseone_tui.domain.text import printable_value
+
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def plain(value: Any) -> Any:
@@ -35,7 +40,8 @@ def _pad(text: str, width: int) -> str:
 
 def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
     """``columns`` = [(key, HEADER)]; CJK-aware widths like kubectl's plain table."""
-    cells = [[("" if r.get(k) is None else str(r.get(k))) for k, _ in columns] for r in rows]
+    # cells hold user and cluster text: one line each, controls shown, never obeyed
+    cells = [[printable_value(r.get(k)) for k, _ in columns] for r in rows]
     widths = [cell_len(h) for _, h in columns]
     for row in cells:
         widths = [max(w, cell_len(c)) for w, c in zip(widths, row, strict=True)]
@@ -55,7 +61,10 @@ def emit(
     out = out or sys.stdout
     value = plain(data)
     if fmt == "json":
-        out.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+        # JSON escapes C0 itself; C1 (U+0080..U+009F, e.g. the 8-bit CSI) only appears inside
+        # strings, where \u escapes are the same value: exact for parsers, inert on a tty
+        out.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
     elif fmt == "yaml":
         out.write(to_yaml(value))
     else:

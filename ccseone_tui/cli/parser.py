@@ -353,6 +353,9 @@ def _logs_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                        help="only lines newer than this: 30s, 5m, 2h, 1d")
         p.add_argument("--tail", type=int, metavar="N", help="only the last N lines of each")
         p.add_argument("--timestamps", action="store_true", help="prefix each line with its time")
+        p.add_argument("--ansi", action="store_true",
+                       help="keep the lines' colour sequences (SGR); other controls stay "
+                            "escaped (default: colours stripped)")
 
     p = sources.add_parser("instance", help="the operation journal of a control instance")
     p.add_argument("name")

@@ -15,6 +15,7 @@ from typing import Any
 
 from ccseone_tui.cli.output import emit
 from ccseone_tui.domain.errors import ValidationError
+from ccseone_tui.domain.text import printable
 from ccseone_tui.i18n import t as tr
 from ccseone_tui.services import Services
 
@@ -163,11 +164,11 @@ async def run(args: argparse.Namespace, s: Services) -> int:
             row["values"] = await tpl.default_values(t, args.version)
         if args.output == "table":
             for key in ("name", "kind", "source", "path", "remark", "created", "used_by"):
-                print(f"{key.upper().replace('_', ' ') + ':':10} {row[key]}")
+                print(printable(f"{key.upper().replace('_', ' ') + ':':10} {row[key]}"))
             print(f"{'VERSIONS:':10} {', '.join(row['versions'])}")
             if args.values:
                 print("--- default values" + (f" ({args.version})" if args.version else ""))
-                print(row["values"].rstrip())
+                print(printable(row["values"].rstrip(), multiline=True))
         else:
             emit(row, args.output)
     elif args.action == "add":

@@ -14,6 +14,7 @@ from ccseone_tui.domain.errors import (
     NotAControlInstance,
     ValidationError,
 )
+from ccseone_tui.domain.limits import check_description
 from ccseone_tui.domain.models import ControlInstance, Engine, InstanceStatus, MemberCluster
 from ccseone_tui.domain.validation import check_resource_name
 from ccseone_tui.i18n import t
@@ -75,6 +76,7 @@ class InstancesService:
         instance keeps the file and context name, never credentials."""
         self._guard.check_writable()
         check_resource_name(name)
+        check_description(description)
         if region not in self._regions:
             allowed = ", ".join(self._regions)
             raise ValidationError("region", region, t("rule.region", regions=allowed))
@@ -121,6 +123,7 @@ class InstancesService:
     async def edit(self, name_or_id: str, *, description: str | None = None,
                    deletion_protection: bool | None = None) -> ControlInstance:
         self._guard.check_writable()
+        check_description(description)
         inst = await self.get(name_or_id)
         if description is not None:
             inst.description = description

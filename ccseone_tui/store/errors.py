@@ -155,15 +155,16 @@ class MissingReference(StoreError):
 class CredentialRefused(StoreError):
     """A value that looks like a token, password or key: the cache never stores those."""
 
+    key = "store.credential_refused"
+
     def __init__(self, kind: str, field: str) -> None:
         self.kind = kind
         self.field = field
-        super().__init__(
-            f"{kind}.{field} looks like a credential (token, password, key); the cache never "
-            "stores credentials — refer to a kubeconfig file and context instead",
-            kind=kind,
-            field=field,
-        )
+        # the way around depends on what was refused: a template's manifests or parameters
+        # cannot "refer to a kubeconfig"; they can reference a Secret made outside ccseone
+        self.fix_key = ("store.credential_refused.fix_template" if kind == "template"
+                        else "store.credential_refused.fix")
+        super().__init__("", kind=kind, field=field)
 
 
 __all__ = [

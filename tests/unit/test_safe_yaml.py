@@ -116,11 +116,11 @@ def test_every_yaml_reader_is_guarded(tmp_path: Path) -> None:
     kubeconfig.write_text(BOMB)
     with pytest.raises(YamlLimitExceeded, match="bomb-kubeconfig"):
         list_contexts(str(kubeconfig))
-    with pytest.raises(YamlLimitExceeded, match="web/templates/cm.yaml"):
+    with pytest.raises(YamlLimitExceeded, match=r"web/templates/cm\.yaml"):
         split_documents({"web/templates/cm.yaml": BOMB}, "web")
     with pytest.raises(YamlLimitExceeded):
         from_text(BOMB)
-    with pytest.raises(YamlLimitExceeded, match="^new: "):
+    with pytest.raises(YamlLimitExceeded, match=r"^new: "):
         parse_manifest(BOMB, "new")
-    with pytest.raises(YamlLimitExceeded, match="index.yaml"):
+    with pytest.raises(YamlLimitExceeded, match=r"index\.yaml"):
         parse_index("https://charts.example.com", "entries:\n  x: []\n" + BOMB)

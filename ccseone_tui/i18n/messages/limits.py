@@ -13,6 +13,16 @@ EN = {
     "fix.yaml_depth": "flatten the structure; values deeper than this are almost always a mistake",
     "fix.yaml_nodes": "write repeated parts out instead of aliasing aliases, or split the input",
     "fix.yaml_alias_recursive": "remove the alias, or anchor a node outside the one that uses it",
+    "rule.text_length": "at most {limit} characters",
+    "fix.text_length": "shorten it to {limit} characters; put longer notes in a document and link it",
+    "rule.diff_width": "a whole number of columns from {low} to {high}",
+    "fix.diff_width": "give e.g. --width 160, or leave it out to use the terminal's width",
+    "fix.api_server_url": "write it as https://HOST:PORT, e.g. https://10.0.0.1:6443, without spaces or user:password@ (kubectl config view shows each cluster's server)",
+    "rule.kubeconfig_exists": "an existing kubeconfig file ({reason})",
+    "fix.kubeconfig_exists": "check the path, or leave --kubeconfig out to read $KUBECONFIG or ~/.kube/config",
+    "store.credential_refused": "{kind}.{field} looks like a credential (token, password, key); the cache never stores credentials",
+    "store.credential_refused.fix": "refer to a kubeconfig file and context instead",
+    "store.credential_refused.fix_template": "create the Secret outside ccseone (kubectl create secret …) and reference it by name, or make the value a template parameter ({{{{ .Values.x }}}}) and give it with --set at publish",
 }
 
 ZH = {
@@ -27,4 +37,14 @@ ZH = {
     "fix.yaml_depth": "请减少嵌套层级；超过此深度的值几乎总是写错了",
     "fix.yaml_nodes": "请直接写出重复部分，不要用别名引用别名，或拆分输入",
     "fix.yaml_alias_recursive": "请删除该别名，或把锚点放在使用它的节点之外",
+    "rule.text_length": "最多 {limit} 个字符",
+    "fix.text_length": "请缩短到 {limit} 个字符以内；较长的说明请写入文档并附上链接",
+    "rule.diff_width": "{low} 到 {high} 之间的整数列数",
+    "fix.diff_width": "例如 --width 160，或不指定以使用终端宽度",
+    "fix.api_server_url": "请写成 https://主机:端口，例如 https://10.0.0.1:6443，不要含空格或 user:password@（kubectl config view 可查看各集群的 server）",
+    "rule.kubeconfig_exists": "已存在的 kubeconfig 文件（{reason}）",
+    "fix.kubeconfig_exists": "请检查路径，或不指定 --kubeconfig 以读取 $KUBECONFIG 或 ~/.kube/config",
+    "store.credential_refused": "{kind}.{field} 看起来是凭据（令牌、密码、密钥）；缓存从不保存凭据",
+    "store.credential_refused.fix": "请改为引用 kubeconfig 文件与上下文",
+    "store.credential_refused.fix_template": "请在 ccseone 之外创建 Secret（kubectl create secret …）并按名称引用，或把该值写成模板参数（{{{{ .Values.x }}}}）并在发布时用 --set 提供",
 }

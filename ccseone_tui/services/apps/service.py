@@ -43,6 +43,7 @@ from ccseone_tui.domain.apps import (
     draft_options,
 )
 from ccseone_tui.domain.errors import CcseoneError, ClusterUnreachable, NotFound
+from ccseone_tui.domain.limits import check_message
 from ccseone_tui.domain.member_errors import DirectAccessUnavailable
 from ccseone_tui.domain.models import (
     App,
@@ -307,6 +308,7 @@ class AppsService:
         app = await self._published(inst, name)
         by_name, _ = await self._cluster_maps(inst)
         check_mode(mode, batch_size)
+        check_message(message)
         current = await app_history.get(self._store, app, app.current_revision)
         template = await self._template(app)
         version = await resolve_version(self._templates, template,

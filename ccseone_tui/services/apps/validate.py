@@ -14,6 +14,7 @@ from ccseone_tui.domain.apps import (
     VersionUnknown,
 )
 from ccseone_tui.domain.errors import ValidationError
+from ccseone_tui.domain.limits import check_description, check_message
 from ccseone_tui.domain.models import MemberCluster, Template
 from ccseone_tui.domain.validation import (
     check_resource_name,
@@ -84,6 +85,8 @@ async def check_request(req: PublishRequest, instance: str, clusters: dict[str, 
                         templates: Any, *, draft: bool = False) -> Checked:
     """Name (DNS-1123), template, version, values YAML (line/column), targets, mode."""
     check_resource_name(req.name, "name")
+    check_description(req.description)
+    check_message(req.message)
     template = await templates.get(req.template)
     values = parse_values(req.values_yaml)
     targets = check_targets(req.name, instance, list(req.targets), clusters, allow_empty=draft)

@@ -84,14 +84,23 @@ async def run_single(tasks: TasksService, kind: str, cluster: MemberCluster,
 
 
 def check_api_server(url: str, field: str = "api_server") -> str:
+    """``http(s)://host[:port][/path]``: no spaces or controls inside (urlparse keeps them in
+    the host), no credentials (they would be stored and shown), no query or fragment."""
     url = url.strip()
+
+    def bad() -> ValidationError:
+        return ValidationError(field, url, t("rule.api_server_url"), t("fix.api_server_url"))
+
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise bad()
     parsed = urlparse(url)
     try:
         parsed.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise ValidationError(field, url, t("rule.api_server_url")) from None
-    if parsed.scheme not in ("https", "http") or not parsed.hostname:
-        raise ValidationError(field, url, t("rule.api_server_url"))
+        raise bad() from None
+    if parsed.scheme not in ("https", "http") or not parsed.hostname or "@" in parsed.netloc \
+            or parsed.query or parsed.fragment or url.endswith(("?", "#")):
+        raise bad()
     return url.rstrip("/")
 
 

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ccseone_tui.domain.errors import NotFound
+from ccseone_tui.domain.limits import check_description
 from ccseone_tui.domain.models import TaskStatus, Template
 from ccseone_tui.domain.template_errors import TemplateExists, TemplateInUse
 from ccseone_tui.services.tasks import new_id
@@ -126,6 +127,7 @@ class TemplatesService:
         self._guard.check_writable()
         check_name(name)
         check_kind(kind)
+        check_description(description)
         clean = check_source(kind, source)
         if await self._store.get_template(name) is not None:
             raise TemplateExists(name)
@@ -150,6 +152,7 @@ class TemplatesService:
         """Change the description and/or the source (re-validated and re-probed). ``kind``
         may change together with a new source."""
         self._guard.check_writable()
+        check_description(description)
         template = await self.get(name)
         new_kind = check_kind(kind) if kind else template.kind
         if source is not None or new_kind != template.kind:

@@ -72,6 +72,7 @@ class LogLines(ScrollView, can_focus=True):
         self.timestamps = False
         self.wrap = False
         self.json_mode = JSON_OFF
+        self.ansi = False  # the lines' own colours: off, a container's bytes are not trusted
         self.following = True
         self.new_count = 0
         """Visible lines that arrived while paused."""
@@ -237,6 +238,7 @@ class LogLines(ScrollView, can_focus=True):
             source_width=self.buffer.source_width,
             local_time=self.local_time,
             search=self.buffer.search,
+            ansi=self.ansi,
         )
 
     def _rows_of(self, line_id: int, options: RenderOptions) -> list[Strip]:

@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from ccseone_tui.domain.text import printable, strip_sgr
 from ccseone_tui.ui.widgets.log_buffer import JSON_INDENT, JSON_OFF, LogLine, format_json
 
 __all__ = ["PALETTE", "RenderOptions", "RowStyles", "gap_text", "render_rows", "source_color"]
@@ -28,7 +29,6 @@ PALETTE = (
 )
 """Source colours: readable on dark and light backgrounds, distinct from the warning hues."""
 MAX_SOURCE_WIDTH = 40
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _TS_WIDTH = 13  # "15:06:40.123 "
 
 
@@ -46,6 +46,7 @@ class RenderOptions:
     source_width: int = 0
     local_time: bool = False
     search: re.Pattern[str] | None = None
+    ansi: bool = False  # render the lines' own SGR colours (the view's "A" key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +58,14 @@ class RowStyles:
     gap: Style
 
 
-def _clean(text: str) -> str:
+def _clean(text: str, ansi: bool = False) -> str:
+    """A container's output, safe for the terminal: every control shown as ``^[``-style
+    escapes (nothing reaches the terminal to obey), colours dropped unless ``ansi``."""
     if "\t" in text:
         text = text.expandtabs()
-    return _CONTROL.sub("�", text)
+    if ansi:
+        return printable(text, multiline=True, keep_sgr=True)
+    return printable(strip_sgr(text), multiline=True)
 
 
 def _clock(ts: float, local_time: bool) -> str:
@@ -86,11 +91,14 @@ def _prefix(line: LogLine, options: RenderOptions, styles: RowStyles) -> Text:
 
 
 def _body(text: str, options: RenderOptions, styles: RowStyles, current: bool) -> Text:
-    body = Text(text, style=styles.base, no_wrap=True, end="")
+    if options.ansi and "\x1b" in text:  # only SGR is left after _clean
+        body = Text.from_ansi(text, style=styles.base, no_wrap=True, end="")
+    else:
+        body = Text(text, style=styles.base, no_wrap=True, end="")
     search = options.search
     if search is not None:
         style = styles.current if current else styles.match
-        for match in search.finditer(text):
+        for match in search.finditer(body.plain):
             if match.end() > match.start():
                 body.stylize(style, match.start(), match.end())
     return body
@@ -118,7 +126,7 @@ def render_rows(
     if options.wrap and body_width < 8:  # too narrow to indent: wrap the whole line
         indent, body_width = 0, options.width
     pad = Text(" " * indent, style=styles.base, end="")
-    text = _clean(format_json(line.text, options.json_mode))
+    text = _clean(format_json(line.text, options.json_mode), options.ansi)
     if not (options.wrap or options.json_mode == JSON_INDENT):
         text = text.replace("\n", " ↵ ")  # one row per line: keep what a newline hid
     rows: list[Strip] = []

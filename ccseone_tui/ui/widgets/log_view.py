@@ -64,6 +64,7 @@ class LogView(Vertical):
         _b("t", "toggle_timestamps", "logs.key.timestamps"),
         _b("w", "toggle_wrap", "logs.key.wrap"),
         _b("j", "cycle_json", "logs.key.json"),
+        _b("A", "toggle_ansi", "logs.key.ansi", show=False),
         _b("T", "cycle_since", "logs.key.since"),
         _b("L", "cycle_tail", "logs.key.tail", show=False),
         _b("o", "cycle_source", "logs.key.sources", show=False),
@@ -280,7 +281,7 @@ class LogView(Vertical):
         self.post_message(self.TailChanged(self, lines))
 
     def set_option(self, *, timestamps: bool | None = None, wrap: bool | None = None,
-                   json_mode: int | None = None) -> None:
+                   json_mode: int | None = None, ansi: bool | None = None) -> None:
         view = self._lines
         view.before_append()
         if timestamps is not None:
@@ -289,6 +290,8 @@ class LogView(Vertical):
             view.wrap = wrap
         if json_mode is not None:
             view.json_mode = json_mode
+        if ansi is not None:
+            view.ansi = ansi
         view.invalidate()
         view.sync()
         self._update_status()
@@ -330,6 +333,9 @@ class LogView(Vertical):
 
     def action_toggle_wrap(self) -> None:
         self.set_option(wrap=not self._lines.wrap)
+
+    def action_toggle_ansi(self) -> None:
+        self.set_option(ansi=not self._lines.ansi)
 
     def action_cycle_json(self) -> None:
         order = (JSON_OFF, JSON_COMPACT, JSON_INDENT)

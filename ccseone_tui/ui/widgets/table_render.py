@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from ccseone_tui.domain.text import printable
 from ccseone_tui.ui.widgets.table_model import Cells, Column, plain
 
 MAX_AUTO_WIDTH = 64
@@ -77,7 +78,9 @@ def render_cells(
     segments: list[Segment] = []
     for cell, width, column in zip(cells, widths, columns, strict=False):
         if isinstance(cell, Text):
-            text = cell.copy()
+            # a styled cell is ours (a badge), but may wrap cluster text: escape if needed
+            text = (cell.copy() if printable(cell.plain) == cell.plain
+                    else Text(printable(cell.plain), style=cell.style, end=""))
             text.truncate(width, overflow="ellipsis")
             if column.align == "right":
                 text.pad_left(width - text.cell_len)
@@ -86,7 +89,9 @@ def render_cells(
             segments.extend(Segment.apply_style(text.render(console), style))
             segments.append(Segment(" ", style))
         else:
-            segments.append(Segment(f" {fit(plain(cell), width, column.align)} ", style))
+            # names, labels, descriptions, cluster messages: controls shown, never obeyed
+            text = printable(plain(cell))
+            segments.append(Segment(f" {fit(text, width, column.align)} ", style))
     return Strip(segments, sum(widths) + 2 * len(widths))
 
 
