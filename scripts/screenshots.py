@@ -4,7 +4,9 @@
 
 Runs the real app headless (Textual's SVG screenshots) on a 3-cluster sandbox seeded like
 `ccseone demo`: the demo instance, fleet namespaces, templates and the storefront app.
-Look at the pictures before committing them.
+An ocm pass adds ``ocm-clusters-<lang>.svg``: Access clusters of an instance on the
+sandbox's OCM hub, one cluster accepted, one awaiting acceptance, one created and waiting
+for its join. Look at the pictures before committing them.
 """
 
 from __future__ import annotations
@@ -93,14 +95,48 @@ async def shoot(out: Path, lang: str) -> None:
                 await services.close()
 
 
+async def shoot_ocm(out: Path, lang: str) -> None:
+    """Access clusters of an ocm instance, followed live from the sandbox hub."""
+    from ccseone_tui.domain.models import Engine
+
+    i18n.set_language(lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        async with SandboxFleet(clusters=3, nodes=2, ocm=True, log_rate=0.0,
+                                kubeconfig_path=Path(tmp) / "kubeconfig") as fleet:
+            await fleet.settle()
+            settings = Settings(data_dir=Path(tmp) / "data",
+                                kubeconfig=str(fleet.kubeconfig_path))
+            services = await open_services(settings, user="oncall")
+            try:
+                inst = await services.instances.create(
+                    "hub-east", "cn-east-1", engine=Engine.OCM, hub_context="hub",
+                    description="OCM hub, east")
+                await fleet.join("sandbox-1", accept=True)
+                await (await fleet.ocm.klusterlets["sandbox-1"].wait_agent()).wait_for(
+                    "Available")
+                await fleet.join("sandbox-2")  # joined, nobody accepted it yet
+                await services.registration.create(inst.id, "edge-7",
+                                                   labels={"team": "edge"})
+                await fleet.settle()
+                app = CcseoneApp(services)
+                async with app.run_test(size=SIZE) as pilot:
+                    await pilot.pause(2.0)
+                    app.save_screenshot(str(out / f"ocm-clusters-{lang}.svg"))
+            finally:
+                await services.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
+    parser.add_argument("--only-ocm", action="store_true", help="only the ocm pass")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for lang in ("en", "zh_CN"):
-        asyncio.run(shoot(out, lang))
+        if not args.only_ocm:
+            asyncio.run(shoot(out, lang))
+        asyncio.run(shoot_ocm(out, lang))
         print(f"screenshots in {lang} written to {out}")
 
 
