@@ -81,6 +81,11 @@ class MembersSnapshot:
     error: str = ""
     at: float = 0.0
     details: dict[str, MemberDetails] = field(default_factory=dict)
+    # names whose row differs from the previous snapshot, and names gone since; None: take
+    # ``clusters`` whole (the first frame, a stale picture). A view updates only these rows,
+    # so a burst of changes costs what changed, not the fleet's size.
+    changed: frozenset[str] | None = None
+    removed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

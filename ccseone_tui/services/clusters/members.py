@@ -136,18 +136,22 @@ class MembersService:
     async def apply(self, inst: ControlInstance, views: list[MemberView]) -> MembersSnapshot:
         """Write the hub's picture into the cache: new rows, changed labels/status, rows the
         hub no longer has removed. Local-only fields (deletion protection once set, a mapped
-        context) stay as the user left them."""
+        context) stay as the user left them. Only rows that changed are written, and the
+        snapshot names them, so 1,000 members with 100 changing cost 100 row writes."""
         rows = {c.name: c for c in await self._store.list_clusters(inst.id)}
-        changed = False
+        changed: set[str] = set()
+        added: list[str] = []
         joined: list[str] = []  # became usable: fleet namespaces go there (on_joined)
         first = inst.id not in self._synced
         self._synced.add(inst.id)
+        fresh: dict[str, MemberCluster] = {}
         async with self._store.transaction():
             for view in views:
                 self._details[view.name] = view.details
                 row = rows.pop(view.name, None)
                 if row is None:
-                    changed |= await self._add(inst, view)
+                    if await self._add(inst, view):
+                        added.append(view.name)
                     # at a process's first sync every member is new to its cache; those
                     # it found joined long ago were served by whoever ran then
                     if not first and view.probe.status not in NOT_JOINED:
@@ -160,23 +164,31 @@ class MembersService:
                                              region=view.region or row.region)
                 if edited != row:
                     await self._store.update_cluster(edited)
-                    changed = True
+                    changed.add(row.name)
                 probe = _merged_probe(row, view)
                 if not _same_probe(probe, row.probe):
                     await self._store.save_probe(row.id, probe)
-                    changed = True
+                    changed.add(row.name)
+                edited.probe = probe
+                fresh[row.name] = edited
             for gone in rows.values():  # deleted on the hub (by us, or by anyone)
                 await self._store.delete_cluster(gone.id)
                 self._details.pop(gone.name, None)
-                changed = True
-        if changed:
+        if added:  # new rows get their ids from the store: read just those back
+            for name in added:
+                row = await self._store.get_cluster(name)
+                if row is not None:
+                    fresh[name] = row
+        changed.update(added)
+        if changed or rows:
             self._events.emit(ClustersChanged(inst.id))
-        fresh = await self._store.list_clusters(inst.id)
-        for row in fresh:
-            if row.name in joined:
-                await self._clusters.joined(row)
-        return MembersSnapshot(inst.name, fresh, at=time.time(),
-                               details={v.name: v.details for v in views})
+        for name in joined:
+            if name in fresh:
+                await self._clusters.joined(fresh[name])
+        ordered = sorted(fresh.values(), key=lambda c: c.name)  # as the cache lists them
+        return MembersSnapshot(inst.name, ordered, at=time.time(),
+                               details={v.name: v.details for v in views},
+                               changed=frozenset(changed), removed=frozenset(rows))
 
     async def _add(self, inst: ControlInstance, view: MemberView) -> bool:
         row = MemberCluster(
