@@ -490,8 +490,8 @@ def test_snapshot_ocm_instance_form(snap_compare, hub_app, lang: str) -> None:  
         await until(pilot, lambda: len(form.query_one("#hub-context", Select)._options) > 1,
                     "the contexts")
         form.query_one("#hub-context", Select).value = "hub"
-        form.query_one("#name", Input).focus()
-        await pilot.pause()
+        form.query_one("#hub-context", Select).focus()  # no blinking cursor in the picture
+        await settle(pilot)
 
     assert snap_compare(hub_app(), run_before=run_before, terminal_size=SIZE)
 
