@@ -57,3 +57,33 @@ async def test_snapshots_name_only_the_changed_rows(tmp_path: Path) -> None:
                 await stream.aclose()
         finally:
             await services.close()
+
+
+async def test_following_a_hub_that_goes_away_gives_a_stale_picture(tmp_path: Path) -> None:
+    """A watch cut mid-stream is a lost hub (stale, with the cause) until it answers again,
+    never a crashed stream."""
+    async with SandboxFleet(clusters=1, nodes=1, ocm=True, log_rate=0.0,
+                            kubeconfig_path=tmp_path / "kubeconfig") as fleet:
+        fleet.hub.writes.create(MC, "", managed_cluster("mc-0"), "tester")
+        services = await hub_services(tmp_path, fleet)
+        try:
+            inst = await hub_instance(services)
+            stream = services.members.follow(inst)
+            try:
+                async with asyncio.timeout(WAIT):
+                    await anext(stream)  # the cache
+                    live = await anext(stream)
+                    assert not live.stale
+                    assert fleet.hub.faults.drop_streams(abrupt=True) >= 1  # cut mid-stream
+                    snap = await anext(stream)
+                    while not snap.stale:
+                        snap = await anext(stream)
+                    assert snap.error and "mc-0" in {c.name for c in snap.clusters}
+                    snap = await anext(stream)
+                    while snap.stale:
+                        snap = await anext(stream)
+                    assert "mc-0" in {c.name for c in snap.clusters}
+            finally:
+                await stream.aclose()
+        finally:
+            await services.close()

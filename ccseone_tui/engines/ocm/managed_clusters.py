@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from ccseone_tui.domain.errors import CcseoneError
+from ccseone_tui.domain.member_errors import HubUnreachable
 from ccseone_tui.domain.members import MemberDetails, MemberView, PendingRequest
 from ccseone_tui.domain.models import ClusterProbe, ClusterStatus
 from ccseone_tui.engines.ocm import api
@@ -209,7 +210,11 @@ async def watch_members(hub: Hub) -> AsyncIterator[list[MemberView]]:
                 batch.append(queue.get_nowait())
             lost = next((b for b in batch if isinstance(b, _Lost)), None)
             if lost is not None:
-                raise hub.translate(lost.cause) from lost.cause
+                cause = hub.translate(lost.cause)
+                if not isinstance(cause, CcseoneError):  # a dropped stream, a reset …
+                    cause = HubUnreachable(instance=hub.instance, cause=str(lost.cause)
+                                           or type(lost.cause).__name__)
+                raise cause from lost.cause
             seen.update(b for b in batch if isinstance(b, str))
             if seen >= {"mc", "csr"}:  # both lists arrived: the picture is whole
                 yield views(list(state["mc"].values()), list(state["csr"].values()))
