@@ -81,6 +81,13 @@ class WorkTooLarge(CcseoneError):
     fix_key = "work.too_large.fix"
 
 
+class RecordTooLarge(CcseoneError):
+    """A shared record does not fit in one ConfigMap on the hub (the API server's 1 MiB)."""
+
+    key = "hub.record_too_large"
+    fix_key = "hub.record_too_large.fix"
+
+
 class WorkDegraded(CcseoneError):
     """The member's work agent reported it could not apply objects of a ManifestWork;
     the message keeps its words per object."""

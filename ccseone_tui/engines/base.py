@@ -15,6 +15,8 @@ Four groups:
 * delivery — ``delivery(cluster, namespace, owner)`` gives a :class:`Delivery` that puts a
   set of objects on one target under an owner name, withdraws them, reports their status.
 * direct access — ``client(cluster)``: the member's own API server, when there is a way.
+* shared state — ``records()``: where fleet namespaces, apps and revisions live for every
+  ccseone of the instance (local: nowhere but this cache; ocm: ConfigMaps on the hub).
 """
 
 from __future__ import annotations
@@ -111,6 +113,49 @@ class Delivery(Protocol):
     async def status(self) -> DeliveryStatus: ...
 
 
+@dataclass(slots=True)
+class SharedRecord:
+    """One record other ccseones of the instance read: ``kind`` namespace | app | revision,
+    ``name`` unique within the kind (a revision: ``<app>.<number>``), ``app`` the app a
+    revision belongs to, ``data`` JSON-able, ``blob`` large bytes kept beside it (a
+    revision's manifests), ``version`` what the store answered last (the next write must
+    carry it: a record changed meanwhile is ``ChangedElsewhere``, never overwritten)."""
+
+    kind: str
+    name: str
+    data: dict[str, Any] = field(default_factory=dict)
+    blob: bytes | None = None
+    app: str = ""
+    version: str = ""
+
+
+class RecordStore(Protocol):
+    """Records every ccseone of an instance shares. ``shared`` False (local): nothing is
+    kept anywhere but the local cache, every call is a no-op."""
+
+    shared: bool
+
+    async def list(self, kind: str, app: str = "") -> list[SharedRecord]:
+        """Every record of a kind (of one app: ``app``): one request, not one per record."""
+        ...
+
+    async def get(self, kind: str, name: str) -> SharedRecord | None: ...
+
+    async def create(self, record: SharedRecord) -> SharedRecord:
+        """``ChangedElsewhere`` if one of that name exists (another ccseone made it)."""
+        ...
+
+    async def update(self, record: SharedRecord) -> SharedRecord:
+        """Replace the record if it still has ``record.version``, else ``ChangedElsewhere``;
+        returns it with the new version."""
+        ...
+
+    async def delete(self, record: SharedRecord) -> None:
+        """Remove it if it still has ``record.version`` (empty: whatever it holds);
+        absent is not an error."""
+        ...
+
+
 class ClusterEngine(Protocol):
     name: str
     # True: the control plane lists the members and SQLite only caches them
@@ -168,5 +213,9 @@ class ClusterEngine(Protocol):
     async def events_client(self) -> tuple[Any, frozenset[str]] | None:
         """(client, involved kinds) whose Events belong in the instance log, or None."""
         ...
+
+    # ---- shared state ----------------------------------------------------------------------
+
+    def records(self) -> RecordStore: ...
 
     async def close(self) -> None: ...

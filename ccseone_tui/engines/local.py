@@ -17,10 +17,31 @@ from ccseone_tui.domain.members import (
     MemberView,
 )
 from ccseone_tui.domain.models import ClusterProbe, ClusterStatus, MemberCluster
-from ccseone_tui.engines.base import MemberSpec
+from ccseone_tui.engines.base import MemberSpec, SharedRecord
 from ccseone_tui.engines.local_delivery import LocalDelivery
 from ccseone_tui.engines.probe import probe_cluster
 from ccseone_tui.i18n import t
+
+
+class LocalRecords:
+    """The local engine has no place other ccseones read: the cache is the only copy."""
+
+    shared = False
+
+    async def list(self, kind: str, app: str = "") -> list[SharedRecord]:
+        return []
+
+    async def get(self, kind: str, name: str) -> SharedRecord | None:
+        return None
+
+    async def create(self, record: SharedRecord) -> SharedRecord:
+        return record
+
+    async def update(self, record: SharedRecord) -> SharedRecord:
+        return record
+
+    async def delete(self, record: SharedRecord) -> None:
+        return None
 
 
 class LocalEngine:
@@ -94,6 +115,9 @@ class LocalEngine:
 
     async def events_client(self) -> tuple[Any, frozenset[str]] | None:
         return None
+
+    def records(self) -> LocalRecords:
+        return LocalRecords()
 
     async def close(self) -> None:
         await self._pool.close()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ccseone_tui.services.fleet.service import FleetService
     from ccseone_tui.services.logs.service import LogsService
     from ccseone_tui.services.namespaces.service import NamespacesService
+    from ccseone_tui.services.shared import SharedState
     from ccseone_tui.services.templates.service import TemplatesService
 
 
@@ -93,7 +94,14 @@ class Services:
         from ccseone_tui.services.namespaces.service import NamespacesService
 
         return NamespacesService(self.store, self.clusters, self.instances, self.guard,
-                                 self.tasks, self.events)
+                                 self.tasks, self.events, shared=self.shared)
+
+    @cached_property
+    def shared(self) -> SharedState:
+        """Records shared by every ccseone of an instance (ocm: on the hub)."""
+        from ccseone_tui.services.shared import SharedState
+
+        return SharedState(self.store, self.clusters)
 
     @cached_property
     def templates(self) -> TemplatesService:
@@ -106,7 +114,8 @@ class Services:
         from ccseone_tui.services.apps.service import AppsService
 
         return AppsService(self.store, self.clusters, self.instances, self.templates,
-                           self.namespaces, self.guard, self.tasks, self.events, self.settings)
+                           self.namespaces, self.guard, self.tasks, self.events, self.settings,
+                           shared=self.shared)
 
     @property
     def read_only(self) -> bool:

@@ -22,6 +22,7 @@ from ccseone_tui.engines.ocm import api, cleanup, registration
 from ccseone_tui.engines.ocm import managed_clusters as mcs
 from ccseone_tui.engines.ocm.access import DirectAccess
 from ccseone_tui.engines.ocm.hub import Hub
+from ccseone_tui.engines.ocm.records import HubRecords
 from ccseone_tui.engines.ocm.works import APPLY_WAIT, WorkDelivery
 from ccseone_tui.engines.probe import probe_cluster
 
@@ -136,6 +137,11 @@ class OcmEngine:
 
     async def events_client(self) -> tuple[Any, frozenset[str]] | None:
         return await self.hub.client(), api.EVENT_KINDS
+
+    # ---- shared state ----------------------------------------------------------------------
+
+    def records(self) -> HubRecords:
+        return HubRecords(self.hub, self.instance.name)
 
     async def close(self) -> None:
         # the pool is shared with the other engines: only what is ours goes

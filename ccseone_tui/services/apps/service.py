@@ -86,6 +86,7 @@ from ccseone_tui.services.apps.validate import (
     check_targets,
     resolve_version,
 )
+from ccseone_tui.services.shared import SharedState
 from ccseone_tui.services.tasks import RETRYABLE, new_id
 from ccseone_tui.templates.render import parse_values
 
@@ -95,7 +96,8 @@ _ROLLOUTS = (PUBLISH, UPGRADE, ROLLBACK)
 
 class AppsService:
     def __init__(self, store: Any, clusters: Any, instances: Any, templates: Any,
-                 namespaces: Any, guard: Any, tasks: Any, events: Any, settings: Any) -> None:
+                 namespaces: Any, guard: Any, tasks: Any, events: Any, settings: Any,
+                 shared: SharedState | None = None) -> None:
         self._store = store
         self._clusters = clusters
         self._instances = instances
@@ -105,16 +107,27 @@ class AppsService:
         self._tasks = tasks
         self._events = events
         self._settings = settings
+        # the records every ccseone of the instance shares (ocm: on the hub)
+        self._shared = shared or SharedState(store, clusters)
 
     # ---- reading (cache) ------------------------------------------------------------------
 
     async def list(self, instance_id: str | None = None) -> list[App]:
+        if instance_id is not None:
+            await self._shared.sync_apps(await self._instances.get(instance_id))
         return await self._store.list_apps(instance_id)
+
+    async def _sync(self, instance: str) -> ControlInstance:
+        """The instance, its apps synced from the shared records first (list/get)."""
+        inst = await self._instances.get(instance)
+        await self._shared.sync_apps(inst)
+        return inst
 
     async def list_rows(self, instance: str) -> list[AppRow]:
         """App, template name, target count, targets whose latest rollout succeeded, and
-        the current revision's template version — cache only, tolerant of missing rows."""
-        inst = await self._instances.get(instance)
+        the current revision's template version — cache only (synced from the shared
+        records first), tolerant of missing rows."""
+        inst = await self._sync(instance)
         rows = []
         names: dict[str, str] = {}
         _, by_id = await self._cluster_maps(inst)
@@ -134,20 +147,20 @@ class AppsService:
         return rows
 
     async def get(self, instance: str, name: str) -> App:
-        inst = await self._instances.get(instance)
+        inst = await self._sync(instance)
         return await self._app(inst, name)
 
     async def targets(self, instance: str, name: str) -> list[AppTarget]:
-        inst = await self._instances.get(instance)
+        inst = await self._sync(instance)
         return await self._targets(await self._app(inst, name))
 
     async def history(self, instance: str, name: str) -> list[RevisionRow]:
         """Revisions newest first, with per-target results."""
-        inst = await self._instances.get(instance)
+        inst = await self._sync(instance)
         return await app_history.rows(self._store, await self._app(inst, name))
 
     async def revision(self, instance: str, name: str, number: int) -> Revision:
-        inst = await self._instances.get(instance)
+        inst = await self._sync(instance)
         return await app_history.get(self._store, await self._app(inst, name), number)
 
     async def draft(self, instance: str, name: str) -> PublishRequest:
@@ -159,6 +172,7 @@ class AppsService:
         return await self._draft_request(app)
 
     async def _app(self, inst: ControlInstance, name: str) -> App:
+        await self._shared.ensure_apps(inst)  # a write carries the version it read
         app = await self._store.get_app(inst.id, name)
         if app is None:
             raise AppNotFound(name=name, instance=inst.name)
@@ -262,6 +276,7 @@ class AppsService:
         self._guard.check_writable()
         inst = await self._instances.get(instance)
         by_name, _ = await self._cluster_maps(inst)
+        await self._shared.ensure_apps(inst)
         existing = await self._store.get_app(inst.id, req.name)
         if existing is not None and existing.status != DRAFT:
             raise AppExists(name=req.name, instance=inst.name)
@@ -286,6 +301,10 @@ class AppsService:
         rev = Revision(app.id, 1, checked.version, stored,
                        encode({p.target.key: p.text for p in prepared}),
                        req.message or "publish", self._author(), time.time())
+        # shared first: another ccseone publishing the name stops this before any cluster
+        await self._shared.put_app(inst, app, create=True, targets=[
+            (t.cluster, t.namespace) for t in checked.targets])
+        await self._shared.put_revision(inst, app, rev)
         async with self._store.transaction():
             if existing is not None:
                 await self._store.delete_app(existing.id)
@@ -381,6 +400,15 @@ class AppsService:
                        encode({p.target.key: p.text for p in prepared}), message,
                        self._author(), time.time())
         app.current_revision, app.status = number, "Deploying"
+        # shared first, over the version read: a revision or an app someone else wrote
+        # meanwhile is ChangedElsewhere before any cluster is touched
+        await self._shared.put_revision(inst, app, rev)
+        try:
+            await self._shared.put_app(inst, app, create=False, targets=[
+                (t.cluster, t.namespace) for t in targets])
+        except CcseoneError:
+            await self._shared.drop_revision(inst, app, number)
+            raise
         async with self._store.transaction():
             await self._record_revision(app, rev, prepared, removed)
             await self._store.update_app(app)
@@ -478,6 +506,8 @@ class AppsService:
         await record_cancelled(task, record)
         app.status = await self._rollout_word(app, rev.number)
         await self._store.update_app(app)
+        await self._shared.put_results(inst, app, rev.number)
+        await self._shared.put_app_status(inst, app)
         return task
 
     async def _rollout_word(self, app: App, number: int) -> str:
@@ -631,6 +661,7 @@ class AppsService:
         targets = await self._targets(app)
         self._guard.check_confirmed([by_name[t.cluster] for t in targets
                                      if t.cluster in by_name], confirm)
+        await self._shared.check_app(inst, app)
         return await self._delete_targets(inst, by_name, app, targets)
 
     async def _delete_targets(self, inst: ControlInstance, by_name: dict[str, MemberCluster],
@@ -647,11 +678,14 @@ class AppsService:
                     texts=history.get(target.key, []))
         task = await self._tasks.run(DELETE, app.name, actions, instance_id=inst.id)
         if task.status is TaskStatus.SUCCEEDED:
+            if app.status != DRAFT:  # drafts are not shared
+                await self._shared.drop_app(inst, app)
             await self._store.delete_app(app.id)
         else:
             ok = sum(1 for r in task.results if r.status is TaskStatus.SUCCEEDED)
             app.status = f"Delete failed {ok}/{len(task.results)}"
             await self._store.update_app(app)
+            await self._shared.put_app_status(inst, app)
         return task
 
     # ---- retry ----------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from ccseone_tui.services.namespaces.spec import (
     matches,
     selector_text,
 )
+from ccseone_tui.services.shared import SharedState
 from ccseone_tui.services.tasks import RETRYABLE, new_id
 from ccseone_tui.store.errors import AlreadyExists
 
@@ -64,7 +65,7 @@ class NamespacesChanged:
 
 class NamespacesService:
     def __init__(self, store: Any, clusters: Any, instances: Any, guard: Any, tasks: Any,
-                 events: Any) -> None:
+                 events: Any, shared: SharedState | None = None) -> None:
         self._store = store
         self._clusters = clusters
         self._instances = instances
@@ -72,17 +73,23 @@ class NamespacesService:
         self._tasks = tasks
         self._events = events
         self._steps = ClusterSteps(store, clusters, guard)
+        # the records every ccseone of the instance shares (ocm: on the hub)
+        self._shared = shared or SharedState(store, clusters)
 
     # ---- reading (cache only) ----------------------------------------------------------
 
     async def list(self, instance_id: str) -> list[FleetNamespace]:
-        """Higher priority first, then by name."""
+        """Higher priority first, then by name; synced from the shared records first."""
+        await self._shared.sync_namespaces(await self._instances.get(instance_id))
         return await self._store.list_namespaces(instance_id)
 
     async def get(self, instance: str, name: str) -> FleetNamespace:
-        return await self._record(await self._instances.get(instance), name)
+        inst = await self._instances.get(instance)
+        await self._shared.sync_namespaces(inst)
+        return await self._record(inst, name)
 
     async def _record(self, inst: ControlInstance, name: str) -> FleetNamespace:
+        await self._shared.ensure_namespaces(inst)  # a write carries the version it read
         ns = await self._store.get_namespace(inst.id, name)
         if ns is None:
             raise NamespaceNotFound(name=name, instance=inst.name)
@@ -111,6 +118,7 @@ class NamespacesService:
     async def status(self, instance: str, name: str) -> NamespaceStatus:
         """One namespace from the cache (the detail view before a live ``check``)."""
         inst = await self._instances.get(instance)
+        await self._shared.sync_namespaces(inst)
         ns = await self._record(inst, name)
         return await self._cached_status(ns, await self._matching(inst.id, ns.selector))
 
@@ -142,6 +150,7 @@ class NamespacesService:
         if editing is not None:
             spec = dataclasses.replace(spec, name=editing)  # the name never changes
         checked = check_spec(spec)
+        await self._shared.ensure_namespaces(inst)
         if editing is None and await self._store.get_namespace(inst.id, checked.name):
             raise NamespaceExists(checked.name, inst.name)
         warnings = []
@@ -189,6 +198,8 @@ class NamespacesService:
         self._guard.check_confirmed(targets, confirm)
         ns = FleetNamespace(id=new_id("ns"), instance_id=inst.id, created_at=time.time(),
                             **dataclasses.asdict(checked))
+        # shared first: another ccseone holding the name stops this before any cluster
+        await self._shared.put_namespace(inst, ns, create=True)
         try:
             await self._store.add_namespace(ns)
         except AlreadyExists as exc:  # a create racing this one took the name
@@ -278,6 +289,8 @@ class NamespacesService:
         gone = [c for c in before if not matches(c, new.selector) and not waiting(c)]
         written = after + (gone if leaving == "delete" else [])
         self._guard.check_confirmed(written, confirm)
+        # over the version read: someone else's edit meanwhile is ChangedElsewhere
+        await self._shared.put_namespace(inst, new, create=False)
         await self._store.update_namespace(new)
         self._changed(new)
         actions = {c.name: self._steps.apply(c, new, inst.name, adopt) for c in after}
@@ -310,14 +323,15 @@ class NamespacesService:
         task = await self._tasks.run("namespace.delete", ns.name,
                                      {c.name: self._steps.delete(c, ns) for c in targets},
                                      instance_id=inst.id)
-        await self._finish_delete(ns)
+        await self._finish_delete(inst, ns)
         return task
 
-    async def _finish_delete(self, ns: FleetNamespace) -> None:
+    async def _finish_delete(self, inst: ControlInstance, ns: FleetNamespace) -> None:
         targets = [c for c in await self._matching(ns.instance_id, ns.selector)
                    if not waiting(c)]
         states = await self._store.sync_states(ns.id)
         if all(states.get(c.id, ("",))[0] == SyncState.TERMINATING.value for c in targets):
+            await self._shared.drop_namespace(inst, ns)
             await self._store.delete_namespace(ns.id)
         self._changed(ns)
 
@@ -341,6 +355,7 @@ class NamespacesService:
         by_name = {c.name: c for c in await self._clusters.list(inst.id)}
         if task.kind == "namespace.sync":
             return await self._retry_sync(task, inst, by_name, failed, confirm, adopt)
+        await self._shared.ensure_namespaces(inst)
         ns = await self._store.get_namespace(inst.id, task.target)
         if ns is None:
             raise NotRetryable(task_id, t("ns.retry.gone"))
@@ -355,7 +370,7 @@ class NamespacesService:
                 actions[c.name] = self._steps.apply(c, ns, inst.name, adopt)
         again = await self._tasks.run(task.kind, ns.name, actions, instance_id=inst.id)
         if task.kind == "namespace.delete":
-            await self._finish_delete(ns)
+            await self._finish_delete(inst, ns)
         else:
             self._changed(ns)
         return again
