@@ -40,9 +40,11 @@ class ClustersRefreshed:
 
 @dataclass(frozen=True, slots=True)
 class ClustersChanged:
-    """Clusters were added, edited or removed."""
+    """Clusters were added, edited or removed. ``from_hub``: written from a hub snapshot,
+    which the followers of that hub already hold — they need not re-read the cache."""
 
     instance_id: str | None
+    from_hub: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,8 +174,8 @@ def to_message(event: object) -> Message | None:
             return msg.ClusterProbed(cluster)
         case events.ClustersRefreshed(instance_id=instance_id, clusters=clusters):
             return msg.ClustersRefreshed(instance_id, clusters)
-        case events.ClustersChanged(instance_id=instance_id):
-            return msg.ClustersChanged(instance_id)
+        case events.ClustersChanged(instance_id=instance_id, from_hub=from_hub):
+            return msg.ClustersChanged(instance_id, from_hub)
         case events.InstancesChanged():
             return msg.InstancesChanged()
         case events.TaskChanged(task=task):

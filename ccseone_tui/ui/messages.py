@@ -65,8 +65,9 @@ class ClustersRefreshed(Message):
 class ClustersChanged(Message):
     """Clusters were added, edited or removed: re-read them from the cache."""
 
-    def __init__(self, instance_id: str | None) -> None:
+    def __init__(self, instance_id: str | None, from_hub: bool = False) -> None:
         self.instance_id = instance_id
+        self.from_hub = from_hub
         super().__init__()
 
 

@@ -181,7 +181,7 @@ class MembersService:
                     fresh[name] = row
         changed.update(added)
         if changed or rows:
-            self._events.emit(ClustersChanged(inst.id))
+            self._events.emit(ClustersChanged(inst.id, from_hub=True))
         for name in joined:
             if name in fresh:
                 await self._clusters.joined(fresh[name])

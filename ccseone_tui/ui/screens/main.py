@@ -370,7 +370,8 @@ class MainScreen(Screen[None]):
     def on_clusters_changed(self, message: msg.ClustersChanged) -> None:
         clusters = self.view("clusters")
         if message.instance_id and clusters.following(message.instance_id):
-            clusters.reread()  # updated in place, no redraw of the whole table
+            if not message.from_hub:  # a hub snapshot reaches the view by itself
+                clusters.reread()  # updated in place, no redraw of the whole table
             return
         clusters.reload()
 
