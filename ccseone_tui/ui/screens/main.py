@@ -63,10 +63,7 @@ class MainScreen(Screen[None]):
             Binding(s.key, f"show('{s.id}')", s.label_key, group=SECTIONS_GROUP, id=f"go.{s.id}")
             for s in SECTIONS
         ),
-        # Namespaces: r repairs there (ctrl+r/F5 refreshes); listed first so it wins on r
-        Binding("r", "console('namespaces', 'repair')", "ns_ui.key.repair",
-                id="namespace.repair"),
-        Binding("r", "refresh", "key.refresh", id="refresh"),
+        Binding("r", "refresh", "key.refresh", id="refresh"),  # r refreshes in every section
         Binding("i", "pick_instance", "key.instance", id="instance"),
         # the Distributed clusters writes: shown only on their section (check_action), and
         # bound here so they work on an empty list too (focus is then on the sidebar)
@@ -97,6 +94,8 @@ class MainScreen(Screen[None]):
         Binding("e", "console('namespaces', 'edit')", "console.key.edit", id="namespace.edit"),
         Binding("d", "console('namespaces', 'delete')", "console.key.delete",
                 id="namespace.delete"),
+        Binding("R", "console('namespaces', 'repair')", "ns_ui.key.repair",
+                id="namespace.repair"),
         Binding("ctrl+r,f5", "console('namespaces', 'check_all')", "ns_ui.key.check",
                 key_display="^r", id="namespace.check"),
     ]
