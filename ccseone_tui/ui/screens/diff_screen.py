@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -32,6 +32,9 @@ the worker's extra paint and GIL hand-overs cost, see bench/diff.py); more go to
 thread so the dialog paints at once and stays responsive."""
 _MARKER_STYLE = {"+": "bold green", "-": "bold red", "~": "bold yellow", "=": "dim"}
 KEY_WIDTH = 32
+UNIFIED_BELOW = 120
+"""Below this many columns side by side leaves too little of each line: the screen opens
+(and switches to) the one-column view; ``u`` still toggles."""
 """Object keys in the list are cut with … beyond this (the header row shows them whole)."""
 
 
@@ -72,6 +75,7 @@ class DiffScreen(ModalScreen[None]):
             scrollbar-size-vertical: 1;
         }
         & #diff-view { width: 1fr; }
+        &.-narrow #diff-resources { width: 24; }
         & #diff-status { height: 1; color: $text-muted; }
     }
     """
@@ -93,6 +97,7 @@ class DiffScreen(ModalScreen[None]):
         self.old_label = old_label or t("diff.old")
         self.new_label = new_label or t("diff.new")
         self.context = context
+        self._narrow: bool | None = None  # the width class last applied (UNIFIED_BELOW)
         self.diff: ManifestDiff | None = diff
         self.error: Exception | None = None
         if self.diff is None and len(old) + len(new) <= SYNC_LIMIT:
@@ -162,10 +167,22 @@ class DiffScreen(ModalScreen[None]):
             for i, r in enumerate(diff.resources)
         ])
         self.view.set_diff(diff)
+        if self._narrow and not self.view.unified:
+            self.view.action_toggle_unified()
         first = next((i for i, r in enumerate(diff.resources) if r.status != "unchanged"), 0)
         if diff.changes:
             self.view.move_cursor(diff.resources[first].row)
         self._update_status()
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < UNIFIED_BELOW
+        if narrow == self._narrow:
+            return  # the user's ``u`` stands until the width crosses the line again
+        self._narrow = narrow
+        self.set_class(narrow, "-narrow")
+        if self.view.diff is not None and self.view.unified != narrow:
+            self.view.action_toggle_unified()
+            self._update_status()
 
     def _update_status(self) -> None:
         view, diff = self.view, self.view.diff

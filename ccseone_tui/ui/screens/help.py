@@ -34,6 +34,7 @@ def key_groups(refresh_interval: float, production_selector: str) -> list[tuple[
             ("ctrl+p", t("help.key.palette")),
             ("F1  ?", t("help.key.help")),
             ("tab", t("help.key.tab")),
+            ("ctrl+b  \\", t("help.key.sidebar")),
             ("q  ctrl+q", t("help.key.quit")),
         ]),
         (t("help.sidebar"), [

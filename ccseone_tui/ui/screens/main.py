@@ -10,14 +10,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from ccseone_tui.domain.models import ControlInstance
 from ccseone_tui.i18n import t
@@ -27,6 +27,7 @@ from ccseone_tui.ui.keys import SECTIONS_GROUP, localize_bindings
 from ccseone_tui.ui.screens.instance_picker import InstancePicker
 from ccseone_tui.ui.sections import SECTION_IDS, SECTIONS, START_SECTION
 from ccseone_tui.ui.views.clusters import ClustersView
+from ccseone_tui.ui.widgets.footer import ShellFooter
 from ccseone_tui.ui.widgets.header import ShellHeader
 from ccseone_tui.ui.widgets.sidebar import NavSidebar
 from ccseone_tui.ui.widgets.table_view import TableView
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
 
 # Each section's view, imported and mounted the first time it is shown: only the start
 # section is composed, so the first frame does not wait for the seven others.
+SIDEBAR_MIN_WIDTH = 100
+"""Below this many columns the sidebar hides itself (ctrl+b or \\ shows it); the numbers
+still open every section."""
+
 VIEW_CLASSES: dict[str, tuple[str, str]] = {
     "instances": ("ccseone_tui.ui.views.instances", "InstancesView"),
     "clusters": ("ccseone_tui.ui.views.clusters", "ClustersView"),
@@ -65,6 +70,9 @@ class MainScreen(Screen[None]):
         ),
         Binding("r", "refresh", "key.refresh", id="refresh"),  # r refreshes in every section
         Binding("i", "pick_instance", "key.instance", id="instance"),
+        # not in the footer (F1 lists it): the sections' own keys need the room there
+        Binding("ctrl+b,backslash", "toggle_sidebar", "key.sidebar", key_display="^b",
+                show=False, id="sidebar"),
         # the Distributed clusters writes: shown only on their section (check_action), and
         # bound here so they work on an empty list too (focus is then on the sidebar)
         Binding("n", "console('instances', 'create')", "console.key.new", id="instance.create"),
@@ -106,6 +114,10 @@ class MainScreen(Screen[None]):
         self.section = START_SECTION
         self._timer: Timer | None = None
         self._probe_started: float | None = None  # app clock
+        # the sidebar: None follows the width (hidden below SIDEBAR_MIN_WIDTH); ctrl+b sets
+        # it until the terminal crosses that width again
+        self.sidebar_wanted: bool | None = None
+        self._narrow: bool | None = None
 
     @property
     def shell(self) -> CcseoneApp:
@@ -118,7 +130,7 @@ class MainScreen(Screen[None]):
             yield NavSidebar()
             with ContentSwitcher(initial=START_SECTION, id="content"):
                 yield new_view(START_SECTION)
-        yield Footer()
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         """Cache first: read the instances, then the start section, before any probe."""
@@ -127,6 +139,34 @@ class MainScreen(Screen[None]):
             self._timer = self.set_interval(interval, self._tick, pause=True, name="probe")
         self.query_one(NavSidebar).mark_current(self.section)
         self.load_instances()
+
+    # ---- small terminals -----------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < SIDEBAR_MIN_WIDTH
+        if narrow != self._narrow:  # crossed the line: the width decides again
+            self._narrow = narrow
+            self.sidebar_wanted = None
+            self._show_sidebar(not narrow)
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_wanted = not self.query_one(NavSidebar).display
+        self._show_sidebar(self.sidebar_wanted)
+
+    def _show_sidebar(self, shown: bool) -> None:
+        sidebar = self.query_one(NavSidebar)
+        if sidebar.display == shown:
+            return
+        had_focus = sidebar.has_focus
+        sidebar.display = shown
+        if shown and self.focused is None:
+            sidebar.focus()
+        elif had_focus:  # focus must not stay on what is gone
+            view = self.mounted_view(self.section)
+            if view is not None and hasattr(view, "focus_content"):
+                view.focus_content()
+            if self.focused is None or not self.focused.display:
+                self.focus_next()
 
     # ---- instances -----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.views.fleet_rows import KindState, table_columns
 from ccseone_tui.ui.widgets.empty_state import EmptyState
 from ccseone_tui.ui.widgets.table_model import Cells
+from ccseone_tui.ui.widgets.columns_more import ColumnsMore
 from ccseone_tui.ui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class FleetView(Vertical):
         with Horizontal(classes="view-bar"):
             yield Static(t("nav.fleet"), classes="view-title")
             yield Static("", classes="view-status", id="fleet-status")
+            yield ColumnsMore(id="fleet-more")
             yield Input(placeholder=t("filter.placeholder"), classes="view-filter", compact=True,
                         id="fleet-filter")
         with Horizontal(id="fleet-kinds"):
@@ -279,6 +281,7 @@ class FleetView(Vertical):
         self.query_one("#fleet-cluster-bar", Static).update(Text(cluster, style="bold"
                                                                   if self.cluster else "dim"))
         self._empty_state(instance is not None, table)
+        self.query_one(ColumnsMore).track(table)
 
     def _empty_state(self, has_instance: bool, table: VirtualTable) -> None:
         empty = self.query_one("#fleet-empty", EmptyState)

@@ -6,6 +6,10 @@ all its clusters, merged). One worker per tail (group ``logs``, exclusive, so a 
 cancels the old one, which closes every HTTP stream): it iterates the services' `LogStream`
 and posts ``LogView.Batch`` messages, waiting while the view is behind (back-pressure).
 Leaving the section, or switching instance, stops it; since/tail changes re-stream.
+
+Below ``NARROW_BELOW`` columns the list and the tail take turns (the list is a picker):
+the list fills the section until a source is picked, ctrl+o (or Esc in the list) brings it
+back. Source names never wrap: a name too long for the list ends in "…".
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,6 +38,10 @@ if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
 
 
+NARROW_BELOW = 100
+"""Columns of the section below which the source list becomes a picker."""
+
+
 @dataclass(frozen=True, slots=True)
 class LogSource:
     """One entry of the source list."""
@@ -50,11 +59,16 @@ class LogsView(Vertical):
         Binding("escape,backspace", "back", "logs.key.back", show=False, id="logs.back"),
         Binding("P", "toggle_previous", "logs.key.previous_container", show=False,
                 id="logs.previous"),
+        Binding("ctrl+o", "pick_source", "logs.key.pick_source", key_display="^o",
+                id="logs.pick"),
     ]
     DEFAULT_CSS = """
     LogsView #logs-body { height: 1fr; }
     LogsView #log-sources { width: 36; height: 1fr; border-right: solid $panel; }
     LogsView #log-view { width: 1fr; }
+    LogsView.-narrow #log-sources { display: none; width: 1fr; border-right: none; }
+    LogsView.-narrow.-picking #log-sources { display: block; }
+    LogsView.-narrow.-picking #log-view { display: none; }
     """
 
     def __init__(self) -> None:
@@ -68,6 +82,7 @@ class LogsView(Vertical):
         self._status_text = ""
         self._list = OptionList(id="log-sources")
         self._view: LogView | None = None
+        self.narrow = False
 
     @property
     def shell(self) -> CcseoneApp:
@@ -105,8 +120,28 @@ class LogsView(Vertical):
         workers.start(self, self._load_sources(instance), name="load:log-sources",
                       group="cache:logs", description=t("logs.worker.sources"), exclusive=True)
 
+    # -- small terminals: the list as a picker --------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW_BELOW
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.set_class(narrow, "-narrow")
+            self._picking(self.current is None)
+            self._update_status()
+
+    def _picking(self, picking: bool) -> None:
+        """Narrow: the list (True) or the tail (False) fills the section."""
+        self.set_class(picking, "-picking")
+        if self.narrow and self.screen.focused in (self._list, self.log_view.lines):
+            self.focus_content()
+
+    def action_pick_source(self) -> None:
+        self._picking(True)
+        self._list.focus()
+
     def focus_content(self) -> None:
-        if self.current is not None:
+        if self.current is not None and not (self.narrow and self.has_class("-picking")):
             self.log_view.lines.focus()
         else:
             self._list.focus()
@@ -157,7 +192,11 @@ class LogsView(Vertical):
                        [t("empty.instances.create"), t("empty.instances.demo")])
         self.sources = list(message.rows)
         self._list.clear_options()
-        self._list.add_options([Option(s.label, id=str(i)) for i, s in enumerate(self.sources)])
+        self._list.add_options([
+            # one line each, cut with "…": a wrapped name breaks mid-word in a narrow list
+            Option(Text(s.label, no_wrap=True, overflow="ellipsis", end=""), id=str(i))
+            for i, s in enumerate(self.sources)
+        ])
         if self.sources:
             self._list.highlighted = 0
         self._update_status()
@@ -180,6 +219,11 @@ class LogsView(Vertical):
             self.start(source)
 
     def action_back(self) -> None:
+        if self.narrow and self.current is not None and not any(
+                s.kind == "back" for s in self.sources):  # the picker closes: the tail again
+            self._picking(False)
+            self.log_view.lines.focus()
+            return
         if any(s.kind == "back" for s in self.sources):
             workers.start(self, self._load_sources(self.shell.current_instance),
                           name="load:log-sources", group="cache:logs",
@@ -195,6 +239,7 @@ class LogsView(Vertical):
 
     def start(self, source: LogSource) -> None:
         self.current = source
+        self.set_class(False, "-picking")
         self.log_view.clear()
         workers.start(self, self._tail(source), name="logs:tail", group="logs",
                       description=t("logs.worker.tail", source=source.label), exclusive=True)
@@ -240,7 +285,8 @@ class LogsView(Vertical):
     def _update_status(self, state: msg.LogStreamState | None = None) -> None:
         if self.current is None:
             has_instance = self.shell.current_instance is not None
-            text = t("logs.source.none" if has_instance else "logs.source.no_instance")
+            none = "logs.source.none.narrow" if self.narrow else "logs.source.none"
+            text = t(none if has_instance else "logs.source.no_instance")
         else:
             text = self.current.label
             if state is not None and state.waiting:

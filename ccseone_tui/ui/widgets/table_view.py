@@ -23,6 +23,7 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.messages import RowsLoaded
+from ccseone_tui.ui.widgets.columns_more import ColumnsMore
 from ccseone_tui.ui.widgets.empty_state import EmptyState
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class TableView(Vertical, Generic[T]):
         with Horizontal(classes="view-bar"):
             yield Static(t(self.title_key), classes="view-title")
             yield Static("", classes="view-status")
+            yield ColumnsMore(id=f"{self.section_id}-more")
             yield Input(placeholder=t("filter.placeholder"), classes="view-filter", compact=True,
                         id=f"{self.section_id}-filter")
         table: DataTable[Any] = DataTable(
@@ -204,6 +206,7 @@ class TableView(Vertical, Generic[T]):
         else:
             table.display = True
             empty.hide()
+        self.query_one(ColumnsMore).track(table)
 
     # ---- filter and keys ---------------------------------------------------------------
 

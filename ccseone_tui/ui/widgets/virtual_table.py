@@ -135,6 +135,11 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._model.columns
 
     @property
+    def column_offsets(self) -> list[int]:
+        """Each column's start cell and, last, the total width (for "3 more ▸")."""
+        return list(self._offsets)
+
+    @property
     def row_count(self) -> int:
         return self._model.row_count
 

@@ -1,0 +1,68 @@
+"""The footer, with quit and help first when the keys do not all fit: Textual cuts the
+footer from the right, and ``q`` and ``F1`` (bound on the app, so listed last) must never
+be the keys lost on a small terminal. When everything fits the order is Textual's."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual import events
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel  # what Footer composes
+
+FIRST_ACTIONS: tuple[str, ...] = ("quit", "help")
+
+
+class ShellFooter(Footer):
+    FIRST: ClassVar[tuple[str, ...]] = FIRST_ACTIONS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._moved = False
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._moved = False
+        self._keep_first_visible()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        self.app.screen_change_signal.unsubscribe(self)
+
+    def _screen_changed(self, top: Screen[object]) -> None:
+        """Behind a dialog the footer hides: the keys it lists would be the screen's behind,
+        not the dialog's (which names its own keys)."""
+        if self.is_attached:
+            self.display = top is self.screen
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._keep_first_visible)
+
+    def _wanted_width(self) -> int:
+        """What every key needs, from its text (" k desc "): known before the layout."""
+        width = 0
+        for key in self.query(FooterKey):
+            width += cell_len(key.key_display) + 2
+            if key.description:
+                width += cell_len(key.description) + 1
+        for label in self.query(FooterLabel):
+            width += cell_len(str(label.content)) + 2
+        return width
+
+    def _keep_first_visible(self) -> None:
+        if not self.is_attached or not self.size.width:
+            return
+        fits = self._wanted_width() <= self.size.width
+        if self._moved and fits:  # wider again: Textual's order
+            self.refresh(recompose=True)
+        elif not self._moved and not fits:
+            first = [k for k in self.query_children(FooterKey) if k.action in self.FIRST]
+            for key in sorted(first, key=lambda k: self.FIRST.index(k.action), reverse=True):
+                self.move_child(key, before=0)
+            self._moved = True
