@@ -17,7 +17,75 @@ KeyRows = list[tuple[str, str]]
 Command = tuple[str, str, Callable[[], object]]
 
 
-def console_key_groups() -> list[tuple[str, KeyRows]]:
+def console_key_groups(section: str | None = None) -> list[tuple[str, KeyRows]]:
+    """Every section's keys (the section on screen first, when given), then the dialogs'."""
+    by_section = section_key_groups()
+    first = by_section.pop(section, []) if section else []
+    return [*first, *(g for groups in by_section.values() for g in groups), dialog_key_group()]
+
+
+def section_key_groups() -> dict[str, list[tuple[str, KeyRows]]]:
+    """Per section id, the key groups F1 shows for it (its list and its detail)."""
+    groups = _console_groups()
+    named = dict(zip(("instances", "clusters", "cluster-detail"), groups[:3], strict=False))
+    ns, apps, tpl = ns_actions.key_groups(), app_actions.key_groups(), \
+        template_actions.template_key_groups()
+    return {
+        "instances": [named["instances"]],
+        "clusters": [named["clusters"], named["cluster-detail"]],
+        "namespaces": ns,
+        "fleet": [fleet_key_group()],
+        "apps": apps,
+        "templates": tpl,
+        "tasks": [(t("nav.tasks"), [("enter", t("tasks.ui.help.enter")),
+                                    ("s  S", t("help.key.sort"))])],
+        "logs": [logs_key_group()],
+    }
+
+
+def fleet_key_group() -> tuple[str, KeyRows]:
+    return (t("nav.fleet"), [
+        ("p", t("fleet.key.pods")),
+        ("d", t("fleet.key.deployments")),
+        ("n", t("fleet.key.nodes")),
+        ("e", t("fleet.key.events")),
+        ("N", t("fleet.key.namespaces")),
+        ("c  C", t("help.fleet.cluster")),
+        ("s  S", t("help.key.sort")),
+    ])
+
+
+def logs_key_group() -> tuple[str, KeyRows]:
+    return (t("nav.logs"), [
+        ("p  space", t("logs.key.follow")),
+        ("g  G  end", t("help.logs.ends")),
+        ("/", t("logs.key.filter")),
+        ("f  ctrl+f", t("logs.key.search")),
+        ("n  N", t("help.logs.matches")),
+        ("t", t("logs.key.timestamps")),
+        ("w", t("logs.key.wrap")),
+        ("j", t("logs.key.json")),
+        ("A", t("logs.key.ansi")),
+        ("T  L", t("help.logs.window")),
+        ("o", t("logs.key.sources")),
+        ("P", t("logs.key.previous_container")),
+        ("ctrl+o", t("logs.key.pick_source")),
+        ("c", t("logs.key.clear")),
+        ("s  S", t("help.logs.save")),
+        ("esc  backspace", t("logs.key.back")),
+    ])
+
+
+def dialog_key_group() -> tuple[str, KeyRows]:
+    return (t("help.dialogs"), [
+        ("y  enter", t("help.dialog.yes")),
+        ("n  esc", t("help.dialog.no")),
+        ("enter  ctrl+s", t("help.dialog.submit")),
+        ("tab", t("help.dialog.tab")),
+    ])
+
+
+def _console_groups() -> list[tuple[str, KeyRows]]:
     return [
         (t("console.help.instances"), [
             ("n", t("console.help.instance.n")),
@@ -44,10 +112,6 @@ def console_key_groups() -> list[tuple[str, KeyRows]]:
             ("m", t("ocm_ui.help.m")),
             ("esc", t("console.key.back")),
         ]),
-        *ns_actions.key_groups(),  # Namespaces: the list and the detail
-        *app_actions.key_groups(),  # App center: the list and the detail
-        *template_actions.template_key_groups(),  # Template repository and its detail
-        (t("nav.tasks"), [("enter", t("tasks.ui.help.enter"))]),
     ]
 
 

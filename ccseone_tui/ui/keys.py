@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual._context import active_app
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
@@ -31,9 +32,40 @@ def _localize(binding: Binding) -> Binding:
     )
 
 
+# The bindings (by id) that write: in read-only mode the footer does not offer them, yet the
+# key still runs the action, so pressing it says why it cannot (the service's ReadOnlyMode).
+WRITE_BINDING_IDS = frozenset({
+    "instance.create", "console.edit", "console.delete", "cluster.associate", "cluster.create",
+    "cluster.accept", "cluster.deny", "app.publish", "app.upgrade", "app.rollback",
+    "app.delete", "template.add", "template.edit", "template.delete", "namespace.create",
+    "namespace.edit", "namespace.delete", "namespace.repair",
+    # detail screens
+    "instance.edit", "instance.delete", "cluster.delete", "cluster.label-edge",
+    "cluster.detail-accept", "cluster.detail-deny", "cluster.map-context",
+    "app.detail.upgrade", "app.detail.rollback", "app.detail.retry", "app.detail.delete",
+    "namespace-detail.repair", "namespace-detail.retry", "namespace-detail.edit",
+    "namespace-detail.delete", "template.detail-edit", "template.detail-delete",
+})
+
+
+def _read_only() -> bool:
+    try:
+        app = active_app.get()
+    except LookupError:  # built outside a running app (a test of the bindings alone)
+        return False
+    services = getattr(app, "services", None)
+    return bool(getattr(services, "read_only", False))
+
+
 def localize_bindings(node: DOMNode) -> None:
-    """Translate the description, tooltip and group of every binding on ``node``."""
+    """Translate the description, tooltip and group of every binding on ``node``; in
+    read-only mode, keep the write bindings out of the footer (they still answer)."""
     current = node._bindings.key_to_bindings
+    hide = WRITE_BINDING_IDS if _read_only() else frozenset()
     node._bindings = BindingsMap.from_keys(
-        {key: [_localize(b) for b in bindings] for key, bindings in current.items()}
+        {key: [_hide(_localize(b), hide) for b in bindings] for key, bindings in current.items()}
     )
+
+
+def _hide(binding: Binding, ids: frozenset[str]) -> Binding:
+    return replace(binding, show=False) if binding.id in ids else binding

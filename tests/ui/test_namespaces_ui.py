@@ -218,8 +218,8 @@ async def test_create_edit_drift_repair_delete(live: Services) -> None:
         drifted = {c.cluster.name: c for c in view.rows[key].clusters}["sandbox-1"]
         assert drifted.state is SyncState.DRIFTED and "team" in drifted.message
 
-        # r repairs the drifted cluster only (not production: a plain yes)
-        await pilot.press("r")
+        # R repairs the drifted cluster only (not production: a plain yes)
+        await pilot.press("R")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "sandbox-1" in plain(app.screen.query_one(".confirm-body", Static))
@@ -239,7 +239,7 @@ async def test_create_edit_drift_repair_delete(live: Services) -> None:
         await pilot.press("ctrl+r")
         await settle(pilot)
         await until(pilot, lambda: detail.status.summary == "2/3", "the drift seen")
-        await pilot.press("r")
+        await pilot.press("R")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
@@ -405,7 +405,7 @@ async def test_read_only_refuses_with_the_services_message(tmp_path: Path,
         async with app.run_test(size=SIZE) as pilot:
             view = await namespaces_section(pilot)
             assert len(view.rows) == 1
-            for key in ("c", "e", "d", "r"):
+            for key in ("c", "e", "d", "R"):
                 await pilot.press(key)
                 await settle(pilot)
                 assert app.screen is app.main, key

@@ -24,8 +24,10 @@ KeyRows = list[tuple[str, str]]
 CONCEPTS = ("instance", "cluster", "namespace", "app", "template", "task", "read_only")
 
 
-def key_groups(refresh_interval: float, production_selector: str) -> list[tuple[str, KeyRows]]:
-    """(title, [(key, what it does)]) for every place keys work; the help and tests read it."""
+def key_groups(refresh_interval: float, production_selector: str,
+               section: str | None = None) -> list[tuple[str, KeyRows]]:
+    """(title, [(key, what it does)]) for every place keys work; the help and tests read it.
+    ``section``'s own keys come first among the console's (the right column's top)."""
     return [
         (t("help.global"), [
             *((s.key, t("help.goto", section=t(s.label_key))) for s in SECTIONS),
@@ -55,7 +57,7 @@ def key_groups(refresh_interval: float, production_selector: str) -> list[tuple[
             (f"{t('nav.clusters')}: PROD",
              t("help.clusters.prod", selector=production_selector)),
         ]),
-        *console_key_groups(),  # control instances, access clusters, cluster detail
+        *console_key_groups(section),  # every section's keys, then the dialogs
     ]
 
 
@@ -99,7 +101,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         settings = self.app.services.settings  # type: ignore[attr-defined]
-        groups = key_groups(settings.refresh_interval, settings.production_selector)
+        main = getattr(self.app, "main", None)
+        groups = key_groups(settings.refresh_interval, settings.production_selector,
+                            getattr(main, "section", None))
         with Vertical(classes="dialog help-dialog"):
             yield Static(t("help.title"), classes="dialog-title")
             with VerticalScroll(id="help-body"):

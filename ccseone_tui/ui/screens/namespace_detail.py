@@ -47,7 +47,8 @@ class NamespaceDetailScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "back", "console.key.back"),
-        Binding("r", "repair", "ns_ui.key.repair", id="namespace-detail.repair"),
+        Binding("r", "refresh", "key.refresh", id="namespace-detail.refresh"),
+        Binding("R", "repair", "ns_ui.key.repair", id="namespace-detail.repair"),
         Binding("f", "retry", "ns_ui.key.retry", id="namespace-detail.retry"),
         Binding("ctrl+r,f5", "check", "ns_ui.key.check", key_display="^r",
                 id="namespace-detail.check"),
@@ -196,6 +197,11 @@ class NamespaceDetailScreen(Screen[None]):
             raise
         self.checking = False
         self.post_message(msg.DetailLoaded(status))
+
+    def action_refresh(self) -> None:
+        """``r``, as in every section: re-read the cache and the tasks (ctrl+r checks live)."""
+        self.reload()
+        self.query_one(NamespaceTasksPane).reload()
 
     def action_repair(self) -> None:
         ns_actions.repair_namespace(self.shell, self.namespace, on_done=self.reload)

@@ -4,8 +4,9 @@ in every member cluster.
 Paints from the cache (``list_status``: the last known state on every cluster, no network).
 ``ctrl+r``/F5 checks every namespace live, in a worker: each answer updates its row in place.
 ``s`` cycles the sort (priority first by default: the order tasks run in). Enter opens a
-namespace; ``c`` creates, ``e`` edits, ``d`` deletes and ``r`` repairs the highlighted one —
-those four are bound on MainScreen, so they work with focus on the sidebar too.
+namespace; ``c`` creates, ``e`` edits, ``d`` deletes and ``R`` repairs the highlighted one
+(``r`` refreshes, as everywhere) — bound on MainScreen, so they work with focus on the
+sidebar too.
 """
 
 from __future__ import annotations
