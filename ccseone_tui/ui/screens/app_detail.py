@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from ccseone_tui.domain.apps import DRAFT
 from ccseone_tui.i18n import t
@@ -29,6 +29,7 @@ from ccseone_tui.ui.widgets.app_logs_pane import AppLogsPane
 from ccseone_tui.ui.widgets.app_render import state_text
 from ccseone_tui.ui.widgets.app_status_pane import AppStatusPane
 from ccseone_tui.ui.widgets.app_tasks_pane import AppTasksPane, is_app_task
+from ccseone_tui.ui.widgets.footer import ShellFooter
 from ccseone_tui.ui.widgets.log_lines import LogLines
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class AppDetailScreen(Screen[None]):
                     yield self.logs_pane
                 with TabPane(t("apps.ui.tab.tasks"), id="tasks"):
                     yield AppTasksPane(self.app_name, id="tasks-pane")
-        yield Footer()
+        yield ShellFooter()  # hidden behind a dialog
 
     def _title(self) -> Text:
         title = Text.assemble((t("nav.apps"), "bold"), " › ", (self.app_name, "bold cyan"))

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import ClusterSource, ClusterStatus, MemberCluster
@@ -40,6 +40,7 @@ from ccseone_tui.ui.widgets.cluster_info import ClusterInfo
 from ccseone_tui.ui.widgets.cluster_logs_pane import ClusterLogsPane
 from ccseone_tui.ui.widgets.cluster_register import ClusterRegisterPane
 from ccseone_tui.ui.widgets.cluster_tasks import ClusterTasksPane
+from ccseone_tui.ui.widgets.footer import ShellFooter
 from ccseone_tui.ui.widgets.join_view import JoinInstructionsView
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class ClusterDetailScreen(Screen[None]):
                             yield JoinInstructionsView(c, id="register-pane")
                         else:
                             yield ClusterRegisterPane(c, id="register-pane")
-        yield Footer()
+        yield ShellFooter()  # hidden behind a dialog
 
     def _title(self) -> Text:
         title = Text.assemble((t("nav.clusters"), "bold"), " › ",

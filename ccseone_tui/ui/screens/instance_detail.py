@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from ccseone_tui.domain.errors import CcseoneError
@@ -29,6 +29,7 @@ from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.log_feed import feed
+from ccseone_tui.ui.widgets.footer import ShellFooter
 from ccseone_tui.ui.widgets.hub_info import hub_info
 from ccseone_tui.ui.widgets.log_view import LogView
 
@@ -94,7 +95,7 @@ class InstanceDetailScreen(Screen[None]):
                 yield Static(hub_info(None), id="hub-info", classes="info")
             yield Static(t("console.instance.log"), classes="detail-subtitle")
             yield LogView(max_lines=MAX_LINES, id="instance-log")
-        yield Footer()
+        yield ShellFooter()  # hidden behind a dialog
 
     @property
     def on_hub(self) -> bool:

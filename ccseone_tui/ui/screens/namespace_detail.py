@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ccseone_tui.domain.models import FleetNamespace, TaskStatus
 from ccseone_tui.domain.namespaces import NamespaceStatus
@@ -26,6 +26,7 @@ from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import ns_actions, workers
 from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.widgets.footer import ShellFooter
 from ccseone_tui.ui.widgets.namespace_cells import quota_text, source_text, sync_state, sync_summary
 from ccseone_tui.ui.widgets.namespace_tasks import NamespaceTasksPane
 
@@ -90,7 +91,7 @@ class NamespaceDetailScreen(Screen[None]):
             yield table
             yield Static(t("ns_ui.detail.tasks"), classes="detail-subtitle")
             yield NamespaceTasksPane(self.namespace, self.task_id, id="ns-tasks-pane")
-        yield Footer()
+        yield ShellFooter()  # hidden behind a dialog
 
     def on_mount(self) -> None:
         self.reload()

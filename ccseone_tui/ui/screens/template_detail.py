@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import (
-    Footer,
     OptionList,
     Static,
     TabbedContent,
@@ -40,6 +39,7 @@ from ccseone_tui.ui import template_actions as actions
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.views.templates import source_label, source_path
+from ccseone_tui.ui.widgets.footer import ShellFooter
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -125,7 +125,7 @@ class TemplateDetailScreen(Screen[None]):
                         yield Static(t("tplui.preview.hint"), id="preview-state",
                                      classes="pane-state", markup=False)
                         yield _code_view("preview-text")
-        yield Footer()
+        yield ShellFooter()  # hidden behind a dialog
 
     def _start(self, work: Coroutine[Any, Any, None], **kw: Any) -> None:
         """A worker of this screen: cancelled when the screen closes (Esc while a slow
