@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on
+from textual.timer import Timer
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import ClusterStatus, ControlInstance, MemberCluster
@@ -30,17 +34,23 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import actions, ocm_actions, workers
 from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui.messages import MembersFollowed, ProbeRequested
+from ccseone_tui.ui.widgets.in_place_table import InPlaceTable
 from ccseone_tui.ui.widgets.table_view import Column, TableView
 
-LABELS_WIDTH = 18  # the last column: cut, so the table fits 140 columns
+LABELS_WIDTH = 18  # the least the last column gets; it grows into the free width
 log = logging.getLogger(__name__)
 FOLLOW_RETRY = (1.0, 30.0)  # seconds: wait before following a hub again after a failure
+# Probe answers landing within this window reach the table as one update: at 1,000 clusters
+# an update (and a status line recount) per answer kept the loop busy for most of a refresh
+# and cursor keys waited behind it (docs/performance.md, "Frame budget under load").
+PROBE_BATCH = 0.05  # s
 
 
 class ClustersView(TableView[MemberCluster]):
     section_id = "clusters"
     title_key = "nav.clusters"
     # a, c, e and d are bound on MainScreen: they work with focus on the sidebar too
+    TABLE = InPlaceTable  # a probe answer re-renders its row, not the whole viewport
     COLUMNS = (
         Column("name", "col.name"),
         Column("status", "col.status"),
@@ -52,6 +62,7 @@ class ClustersView(TableView[MemberCluster]):
         Column("region", "col.region"),
         Column("labels", "col.labels"),
     )
+    FLEX = {"labels": LABELS_WIDTH}
 
     def __init__(self) -> None:
         super().__init__()
@@ -63,6 +74,13 @@ class ClustersView(TableView[MemberCluster]):
         self._follow: Any = None
         self.followed: str | None = None
         self.hub_state: tuple[bool, str] | None = None  # (stale, cause); None: not a hub
+        # probe answers waiting for the next batch (by row key; a later answer replaces one)
+        self._probed: dict[str, MemberCluster] = {}
+        self._probe_timer: Timer | None = None
+        self._flush_soon = False  # a flush is queued behind the messages already waiting
+        self._flushed_at = 0.0  # time.monotonic() of the last batch
+        self.table_updates = 0  # batches applied to the table: tests check the coalescing
+        self._painted: set[str] = set()  # rows whose cells changed in this batch
 
     async def fetch(self) -> list[MemberCluster]:
         instance = self.shell.current_instance
@@ -111,7 +129,7 @@ class ClustersView(TableView[MemberCluster]):
             latency,
             seen,
             fmt.or_dash(row.region),
-            Text(fmt.labels(row.labels, limit=LABELS_WIDTH), style="dim"),
+            Text(fmt.labels(row.labels, limit=self.flex_width("labels")), style="dim"),
         ]
 
     def set_rows(self, rows: list[MemberCluster]) -> None:
@@ -121,6 +139,51 @@ class ClustersView(TableView[MemberCluster]):
         if self.probe_when_loaded:
             self.probe_when_loaded = False
             self.post_message(ProbeRequested())
+
+    def upsert(self, row: MemberCluster) -> None:
+        """In place, repainting only the cells that changed (see ``_paint_in_place``)."""
+        key = self.key_of(row)
+        self.rows[key] = row
+        painted = self._paint_in_place(key, row)
+        self._forget_painted()
+        if not painted:
+            self.rebuild()
+            return
+        self.refresh_chrome()
+
+    def _paint_in_place(self, key: str, row: MemberCluster) -> bool:
+        """Update a shown row's changed cells; False when the row must be added or removed
+        (not shown, or the filter no longer keeps it): the caller rebuilds.
+
+        A column is re-measured only when a cell grows wider than it: DataTable's
+        ``update_width`` re-measures the whole column whenever a cell is narrower than the
+        widest one, which made each probe answer cost O(rows) at fleet scale."""
+        table = self.table
+        if key not in table.rows or not self.matches(row):
+            return False
+        old = table.get_row(key)
+        same_width: dict[str, RenderableType] = {}
+        for column, before, cell in zip(self.COLUMNS, old, self.cells(row), strict=True):
+            if before == cell:
+                continue
+            width = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+            if width > table.columns[ColumnKey(column.key)].content_width:
+                table.update_cell(key, column.key, cell, update_width=True)  # rare: re-layout
+            else:
+                same_width[column.key] = cell
+        if same_width and isinstance(table, InPlaceTable):
+            table.update_cells(key, same_width)  # repainted by _forget_painted, per batch
+            self._painted.add(key)
+        else:
+            for column_key, cell in same_width.items():
+                table.update_cell(key, column_key, cell)
+        return True
+
+    def _forget_painted(self) -> None:
+        table = self.table
+        if isinstance(table, InPlaceTable):
+            table.forget_rows(self._painted)
+        self._painted.clear()
 
     def search_text(self, row: MemberCluster) -> str:
         return "\n".join((super().search_text(row), fmt.labels(row.labels), row.api_server, row.id))
@@ -269,11 +332,61 @@ class ClustersView(TableView[MemberCluster]):
         self.refresh_chrome()
 
     def probed(self, cluster: MemberCluster) -> None:
+        """One answer: kept for the next batch, so N answers cost one table update and one
+        status line per PROBE_BATCH, not N."""
         self.answered += 1
-        self.upsert(cluster)
+        self._probed[self.key_of(cluster)] = cluster
+        if self._probe_timer is not None or self._flush_soon:
+            return
+        wait = self._flushed_at + PROBE_BATCH - time.monotonic()
+        if wait <= 0:  # the first answer after a quiet spell: after the messages queued now
+            self._flush_soon = True
+            self.call_later(self._flush_probed)
+        else:
+            self._probe_timer = self.set_timer(wait, self._flush_probed, name="probe-batch")
+
+    def _cancel_probed(self) -> None:
+        if self._probe_timer is not None:
+            self._probe_timer.stop()
+            self._probe_timer = None
+        self._probed.clear()  # a pending call_later then finds nothing to do
+
+    def _flush_probed(self) -> None:
+        if self._probe_timer is not None:
+            self._probe_timer.stop()
+        self._probe_timer = None
+        self._flush_soon = False
+        self._flushed_at = time.monotonic()
+        batch, self._probed = self._probed, {}
+        current = self.shell.current_instance
+        # answers for an instance left since they landed stay out of this one's rows
+        fresh = [c for c in batch.values() if current is not None and c.instance_id == current.id]
+        if fresh:
+            self._apply_in_place(fresh)
+
+    def _apply_in_place(self, clusters: list[MemberCluster]) -> None:
+        """One table update for many rows; one redraw if any must be added or hidden."""
+        self.table_updates += 1
+        rebuild = False
+        for cluster in clusters:
+            key = self.key_of(cluster)
+            self.rows[key] = cluster
+            rebuild = not self._paint_in_place(key, cluster) or rebuild
+        self._forget_painted()
+        if rebuild:
+            self.rebuild()
+        else:
+            self.refresh_chrome()
 
     def refresh_finished(self, clusters: list[MemberCluster]) -> None:
         self.last_refresh = self.shell.now()
+        self._cancel_probed()  # the full list carries every pending answer
+        if self.loaded and [self.key_of(c) for c in clusters] == list(self.rows):
+            # The same clusters in the same order: repaint the changed cells ("last seen"
+            # ages, the answers of the last batch) instead of clearing and re-adding every
+            # row, which at 1,000 rows blocked the loop for a whole frame budget and more.
+            self._apply_in_place(clusters)
+            return
         self.set_rows(clusters)
 
     def refresh_ended(self) -> None:

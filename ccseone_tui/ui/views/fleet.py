@@ -221,6 +221,11 @@ class FleetView(Vertical):
         table.set_filter(self.filter_text)
         self.refresh_chrome()
 
+    @on(VirtualTable.FilterApplied)
+    def _filter_applied(self, event: VirtualTable.FilterApplied) -> None:
+        event.stop()  # a big table scans in slices: the count in the status line is now true
+        self.refresh_chrome()
+
     @on(Input.Submitted, "#fleet-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -66,6 +66,35 @@ def _search_text(cells: Cells | None, join: Callable[[Any], str] = _SEP.join) ->
         return join([plain(cell) for cell in cells]).lower()
 
 
+class FilterScan:
+    """A text filter scanned a slice at a time (`step`), so that a keystroke on 100k rows
+    never holds the event loop for the whole scan; `TableModel.commit_filter` applies it."""
+
+    __slots__ = ("_at", "_base", "_haystack", "column", "generation", "hit", "needle")
+
+    def __init__(self, needle: str, column: str | None, base: list[int], haystack: list[str],
+                 generation: int) -> None:
+        self.needle, self.column, self.generation = needle, column, generation
+        self._base, self._haystack = base, haystack
+        self.hit: list[int] = []
+        self._at = 0
+
+    @property
+    def size(self) -> int:
+        return len(self._base)
+
+    @property
+    def done(self) -> bool:
+        return self._at >= len(self._base)
+
+    def step(self, rows: int) -> bool:
+        """Scan up to `rows` more rows; True once the whole base is scanned."""
+        needle, haystack, at = self.needle, self._haystack, self._at
+        self.hit.extend([slot for slot in self._base[at:at + rows] if needle in haystack[slot]])
+        self._at = at + rows
+        return self.done
+
+
 class TableModel:
     """Rows keyed by a stable str, with sort, predicate and incremental text filter."""
 
@@ -306,6 +335,7 @@ class TableModel:
                 done.add(id(indexes))
                 indexes.sort(key=key, reverse=reverse)
         self._memo = {self.filter_text: self.visible} if self.filter_text else {}
+        self.generation += 1  # a filter scan in progress saw the old order: it starts over
 
     # -- filter ------------------------------------------------------------------------------
 
@@ -341,6 +371,45 @@ class TableModel:
             self.visible = self._pred_pass
             return
         self._run_filter(needle)
+
+    def filter_plan(self, text: str, column: str | None = None) -> FilterScan | None:
+        """What `set_filter(text, column)` would scan, for a caller that scans it in slices;
+        None when there is nothing to scan (no text, the same column's memo has it): then
+        `set_filter` is instant."""
+        if column is not None and column not in self._column_index:
+            raise KeyError(column)
+        needle = text.lower()
+        if not needle or (column == self.filter_column and needle in self._memo):
+            return None
+        base = self._pred_pass
+        if column == self.filter_column:
+            best = 0
+            for old, matches in self._memo.items():
+                if len(old) > best and old in needle:
+                    base, best = matches, len(old)
+        previous = self.filter_column
+        self.filter_column = column
+        try:
+            haystack = self._haystack()
+        finally:
+            self.filter_column = previous
+        return FilterScan(needle, column, base, haystack, self.generation)
+
+    def commit_filter(self, scan: FilterScan) -> bool:
+        """Apply a finished scan; False (nothing changed) when the rows, sort, predicate or
+        filter changed since `filter_plan`: the caller plans again."""
+        if scan.generation != self.generation or not scan.done:
+            return False
+        if scan.column != self.filter_column:
+            self.filter_column = scan.column
+            self._memo = {}
+        if len(self._memo) >= _MEMO_SIZE:
+            del self._memo[next(iter(self._memo))]
+        self._memo[scan.needle] = scan.hit
+        self.filter_text = scan.needle
+        self.visible = scan.hit
+        self.generation += 1
+        return True
 
     def _haystack(self) -> list[str]:
         if self.filter_column is None:

@@ -49,6 +49,7 @@ class TableView(Vertical, Generic[T]):
     section_id: ClassVar[str] = ""
     title_key: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    TABLE: ClassVar[type[DataTable[Any]]] = DataTable  # Access clusters: InPlaceTable
 
     BINDINGS: ClassVar[list[Any]] = [
         Binding("slash", "focus_filter", "key.filter", key_display="/"),
@@ -106,7 +107,7 @@ class TableView(Vertical, Generic[T]):
             yield ColumnsMore(id=f"{self.section_id}-more")
             yield Input(placeholder=t("filter.placeholder"), classes="view-filter", compact=True,
                         id=f"{self.section_id}-filter")
-        table: DataTable[Any] = DataTable(
+        table: DataTable[Any] = self.TABLE(
             cursor_type="row", zebra_stripes=True, id=f"{self.section_id}-table"
         )
         for column in self.COLUMNS:

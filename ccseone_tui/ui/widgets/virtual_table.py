@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ccseone_tui.ui.widgets.table_model import Cells, Column, Predicate, TableModel
+from ccseone_tui.ui.widgets.table_model import Cells, Column, FilterScan, Predicate, TableModel
 from ccseone_tui.ui.widgets.table_render import (
     centered,
     column_offsets,
@@ -34,6 +34,11 @@ __all__ = ["Column", "VirtualTable"]
 _ODD, _EVEN, _CURSOR = 0, 1, 2
 _CACHE_SIZE = 512
 _SORT_MARK = {False: " ▲", True: " ▼"}
+# Rows a text filter scans per event-loop turn. A bigger scan is sliced: the keystroke paints
+# at once (the filter box, the previous rows) and the rows follow when the scan ends, so a
+# 100k-row filter never holds a frame (~5-10 ms of scanning per slice on a quiet machine).
+FILTER_SLICE = 20_000
+
 
 
 class _RowMessage(Message):
@@ -98,6 +103,18 @@ class VirtualTable(ScrollView, can_focus=True):
     class CursorMoved(_RowMessage):
         """The cursor is on another row (by key), by a key, a click or a data change."""
 
+    class FilterApplied(Message):
+        """A filter scanned in slices has been applied (see `set_filter`)."""
+
+        def __init__(self, table: VirtualTable, text: str) -> None:
+            super().__init__()
+            self.table = table
+            self.text = text
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
     empty_text: reactive[str] = reactive("No rows")
     """Shown when the table has no rows."""
     no_match_text: reactive[str] = reactive("No matching rows")
@@ -120,6 +137,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._header: Strip | None = None
         self._styles: dict[int, Style] = {}
         self._warming = False
+        self._scan: FilterScan | None = None  # a filter being scanned in slices
+        self.filter_steps = 0  # slices scanned: tests check the large scans are sliced
         self._widths: list[int] = []
         self._offsets: list[int] = []
         self._measure_columns()
@@ -200,10 +219,45 @@ class VirtualTable(ScrollView, can_focus=True):
         self._relayout(anchor)
 
     def set_filter(self, text: str, column: str | None = None) -> None:
-        """Case-insensitive substring filter over every cell's text, or one column's."""
+        """Case-insensitive substring filter over every cell's text, or one column's.
+
+        Over more than FILTER_SLICE rows the scan runs in slices between other events and
+        the rows change when it ends (`filter_pending` until then); a newer filter replaces
+        a scan in progress."""
+        self._scan = None
+        scan = self._model.filter_plan(text, column)
+        if scan is None or scan.size <= FILTER_SLICE or not self.is_attached:
+            anchor = self.cursor_key
+            self._model.set_filter(text, column)
+            self._relayout(anchor, reset=True)
+            return
+        self._scan = scan
+        self.call_later(self._filter_step, scan, text, column)
+
+    @property
+    def filter_pending(self) -> bool:
+        """A filter is being scanned: the rows shown are the previous filter's."""
+        return self._scan is not None
+
+    def _filter_step(self, scan: FilterScan, text: str, column: str | None) -> None:
+        if scan is not self._scan:
+            return  # replaced by a newer filter
+        if scan.generation != self._model.generation:  # rows, sort or predicate changed
+            scan = self._model.filter_plan(text, column)  # type: ignore[assignment]
+            if scan is None:
+                self._scan = None
+                self.set_filter(text, column)
+                return
+            self._scan = scan
+        self.filter_steps += 1
+        if not scan.step(FILTER_SLICE):
+            self.call_later(self._filter_step, scan, text, column)
+            return
+        self._scan = None
         anchor = self.cursor_key
-        self._model.set_filter(text, column)
+        self._model.commit_filter(scan)
         self._relayout(anchor, reset=True)
+        self.post_message(self.FilterApplied(self, text))
 
     def set_predicate(self, predicate: Predicate | None) -> None:
         """A structured filter: keep rows where `predicate(key, cells)` is true."""
