@@ -192,3 +192,32 @@ async def test_footer_behind_a_dialog_is_hidden(services: Services, make_app: Ma
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.main and "a" in footer_keys(app)
+
+
+async def test_enter_on_a_switch_submits_the_form(services: Services, make_app: MakeApp) -> None:
+    """Enter submits a form from any field, a switch too (space toggles it)."""
+    from textual.widgets import Input, Switch
+
+    from ccseone_tui.ui.screens.instance_form import InstanceFormScreen
+
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, InstanceFormScreen)
+        form.query_one("#name", Input).value = "west-1"
+        switch = form.query_one(Switch)
+        switch.focus()
+        await pilot.pause()
+        before = switch.value
+        await pilot.press("space")
+        assert switch.value is not before
+        await pilot.press("enter")  # submitted: the create's own question comes next
+        await settle(pilot)
+        assert app.screen is not form
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert "west-1" in {i.name for i in await services.instances.list()}

@@ -48,7 +48,7 @@ def key_groups(refresh_interval: float, production_selector: str,
             ("/", t("help.key.filter")),
             ("enter", t("help.key.filter_done")),
             ("esc", t("help.key.escape")),
-            ("↑ ↓ pgup pgdn", t("help.key.rows")),
+            ("↑ ↓ pgup pgdn home end", t("help.key.rows")),
         ]),
         (t("help.sections"), [
             (f"{t('nav.instances')}: enter", t("help.instances.enter")),
