@@ -250,6 +250,13 @@ async def keys_while_refreshing(s: Services, presses: int) -> None:
     print(f"   key -> paint  p50 {ms(p50)}   p99 {ms(p99)}   max {ms(max(samples))}   "
           f"-> {'meets' if p99 < 0.1 else 'MISSES'} p99 < 100 ms (p99/target {p99 / 0.1:.2f})")
     print(f"   {GC.take()}")
+    print(f"   RSS peak of this process (services + app + fleet clients): {peak_rss_mb():.0f} MB")
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 # ---- part 3: the fleet view at 100k rows -----------------------------------------------------
