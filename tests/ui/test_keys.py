@@ -221,3 +221,14 @@ async def test_enter_on_a_switch_submits_the_form(services: Services, make_app: 
         await settle(pilot)
         assert app.screen is app.main
         assert "west-1" in {i.name for i in await services.instances.list()}
+
+
+def test_typed_confirmation_says_what_is_wrong_while_typing() -> None:
+    """#12 item 5: the typed confirmation names the mismatch as it is typed."""
+    from ccseone_tui.ui.screens.typed_confirm import match_text
+
+    assert "nothing typed" in match_text("", "east-prod-1")
+    assert "3 of 11 characters match so far" in match_text("eas", "east-prod-1")
+    assert "character 4 differs" in match_text("easX", "east-prod-1")
+    assert "2 characters too many" in match_text("east-prod-1xy", "east-prod-1")
+    assert match_text(" east-prod-1 ", "east-prod-1") == t("typed.match.ok")

@@ -20,6 +20,23 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui.keys import localize_bindings
 
 
+def match_text(typed: str, expected: str) -> str:
+    """What is wrong with the text so far, said while typing (not only a disabled button)."""
+    typed = typed.strip()
+    if typed == expected:
+        return t("typed.match.ok")
+    if not typed:
+        return t("typed.match.none", expected=expected)
+    if expected.startswith(typed):
+        return t("typed.match.partial", expected=expected, count=len(typed),
+                 total=len(expected))
+    if typed.startswith(expected):
+        return t("typed.match.long", expected=expected, extra=len(typed) - len(expected))
+    position = next(i for i, (a, b) in enumerate(zip(typed, expected + "\0", strict=False))
+                    if a != b) + 1
+    return t("typed.match.wrong", expected=expected, position=position)
+
+
 class TypedConfirmScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "key.cancel")]
 
@@ -40,6 +57,7 @@ class TypedConfirmScreen(ModalScreen[str | None]):
                 yield Static(self._body, classes="confirm-body", markup=False)
             yield Static(self._prompt, classes="prod-warning", markup=False)
             yield Input(placeholder=self.expected, id="typed-name")
+            yield Static(match_text("", self.expected), id="typed-match", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("console.confirm.yes"), variant="error", id="typed-yes",
                              disabled=True)
@@ -52,6 +70,7 @@ class TypedConfirmScreen(ModalScreen[str | None]):
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
         self.query_one("#typed-yes", Button).disabled = event.value.strip() != self.expected
+        self.query_one("#typed-match", Static).update(match_text(event.value, self.expected))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
