@@ -66,6 +66,7 @@ def logs_key_group() -> tuple[str, KeyRows]:
         ("w", t("logs.key.wrap")),
         ("j", t("logs.key.json")),
         ("A", t("logs.key.ansi")),
+        ("F", t("logs.key.full_sources")),
         ("T  L", t("help.logs.window")),
         ("o", t("logs.key.sources")),
         ("P", t("logs.key.previous_container")),

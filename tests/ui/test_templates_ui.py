@@ -31,7 +31,7 @@ from ccseone_tui.ui.screens.confirm import ConfirmScreen
 from ccseone_tui.ui.screens.template_detail import TemplateDetailScreen
 from ccseone_tui.ui.screens.template_form import TemplateFormScreen
 from ccseone_tui.ui.template_actions import template_commands
-from ccseone_tui.ui.views.templates import PATH_WIDTH, TemplatesView, cut_middle
+from ccseone_tui.ui.views.templates import TemplatesView, cut_middle
 
 from .pilot_helpers import settle
 
@@ -147,7 +147,8 @@ async def test_add_chart_from_the_repository(live: Services, fleet: SandboxFleet
         assert view(app).table.has_focus  # on the new row, not left on the sidebar
         cells = [str(c) for c in view(app).table.get_row_at(0)]
         assert cells[1] == "chart · repo"
-        assert cells[2] == cut_middle(f"{fleet.chart_repo_url} · webapp", PATH_WIDTH)
+        assert cells[2] == cut_middle(f"{fleet.chart_repo_url} · webapp",
+                                     view(app).flex_width("path"))
         assert cells[3] == "Web front end"
         assert cells[5] == "—"  # no app uses it yet
     template = await live.templates.get("webapp")
@@ -305,7 +306,8 @@ async def test_git_ref_not_found_then_added(live: Services, tmp_path: Path) -> N
         assert app.screen is app.main
         cells = [str(c) for c in view(app).table.get_row_at(0)]
         assert cells[1] == "git"
-        assert cells[2] == cut_middle(f"{origin}@HEAD:charts/worker", PATH_WIDTH)
+        assert cells[2] == cut_middle(f"{origin}@HEAD:charts/worker",
+                                     view(app).flex_width("path"))
 
 
 async def test_edit_keeps_name_and_kind(live: Services) -> None:

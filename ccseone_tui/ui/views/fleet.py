@@ -25,9 +25,9 @@ from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.views.fleet_rows import KindState, table_columns
+from ccseone_tui.ui.widgets.columns_more import ColumnsMore
 from ccseone_tui.ui.widgets.empty_state import EmptyState
 from ccseone_tui.ui.widgets.table_model import Cells
-from ccseone_tui.ui.widgets.columns_more import ColumnsMore
 from ccseone_tui.ui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
@@ -105,6 +105,7 @@ class FleetView(Vertical):
         table = self.tables.get(self.kind)
         if table is None:
             table = VirtualTable(table_columns(self.kind), id=f"fleet-table-{self.kind}",
+                                 flex="message",  # events: the message takes the free width
                                  empty_text=t("fleet.empty.loading"),
                                  no_match_text=t("filter.no_match", text=self.filter_text))
             self.tables[self.kind] = table

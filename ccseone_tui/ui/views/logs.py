@@ -64,7 +64,10 @@ class LogsView(Vertical):
     ]
     DEFAULT_CSS = """
     LogsView #logs-body { height: 1fr; }
-    LogsView #log-sources { width: 36; height: 1fr; border-right: solid $panel; }
+    LogsView #log-sources {
+        width: 36; height: 1fr; border-right: solid $panel;
+        text-wrap: nowrap; text-overflow: ellipsis;  /* a name never breaks mid-word */
+    }
     LogsView #log-view { width: 1fr; }
     LogsView.-narrow #log-sources { display: none; width: 1fr; border-right: none; }
     LogsView.-narrow.-picking #log-sources { display: block; }

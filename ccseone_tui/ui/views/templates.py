@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on
@@ -89,6 +90,7 @@ class TemplatesView(TableView[Any]):  # rows are the service's TemplateRow
         Column("created", "col.created"),
         Column("used_by", "tplui.col.used_by"),
     )
+    FLEX = {"path": PATH_WIDTH, "remark": REMARK_WIDTH}  # they share the free width
 
     def __init__(self) -> None:
         super().__init__()
@@ -121,11 +123,16 @@ class TemplatesView(TableView[Any]):  # rows are the service's TemplateRow
         return [
             Text(tpl.name, style="bold"),
             source_label(tpl),
-            Text(cut_middle(source_path(tpl), PATH_WIDTH), style="dim"),
-            cut(tpl.description, REMARK_WIDTH) or fmt.DASH,
+            Text(cut_middle(source_path(tpl), self.flex_width("path")), style="dim"),
+            cut(tpl.description, self.flex_width("remark")) or fmt.DASH,
             fmt.timestamp(tpl.created_at),
             Text(used_by_text(used), style="cyan" if used else ""),
         ]
+
+    def flex_need(self, key: str) -> int | None:
+        texts = [source_path(r.template) if key == "path" else r.template.description
+                 for r in self.rows.values()]
+        return max((cell_len(text) for text in texts), default=0)
 
     def search_text(self, row: Any) -> str:
         tpl = row.template

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ccseone_tui.ui.widgets.log_source import short_source
+
 __all__ = [
     "JSON_COMPACT",
     "JSON_INDENT",
@@ -86,6 +88,7 @@ class LogBuffer:
         self._visible: list[int] | None = None  # ids passing the filters; None: every line
         self._matches: list[int] = []  # visible ids whose text the search finds
         self.source_width = 0
+        self.short_width = 0  # the same, of the short (stern-style) names
         """The widest source name seen, in characters (for an aligned prefix)."""
         self.generation = 0
         """Bumped whenever the visible lines change other than by appending."""
@@ -152,6 +155,7 @@ class LogBuffer:
             if source not in seen:
                 seen[source] = self._source_passes(source)
                 self.source_width = max(self.source_width, len(source))
+                self.short_width = max(self.short_width, len(short_source(source)))
 
     def _drop(self, count: int) -> None:
         self._head += count

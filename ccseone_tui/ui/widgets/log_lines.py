@@ -73,6 +73,7 @@ class LogLines(ScrollView, can_focus=True):
         self.wrap = False
         self.json_mode = JSON_OFF
         self.ansi = False  # the lines' own colours: off, a container's bytes are not trusted
+        self.full_sources = False  # "F": whole source names in the prefix, not short ones
         self.following = True
         self.new_count = 0
         """Visible lines that arrived while paused."""
@@ -194,13 +195,18 @@ class LogLines(ScrollView, can_focus=True):
             return self.buffer.visible_index(self._anchor)
         return round(self.scroll_y)
 
+    @property
+    def _source_width(self) -> int:
+        buffer = self.buffer
+        return buffer.source_width if self.full_sources else buffer.short_width
+
     def _update_virtual_size(self) -> None:
         count = self.buffer.visible_count
         if self._multi_row:
             width = self.scrollable_content_region.width
             self.virtual_size = Size(width, count + self._page - 1 if count else 0)
         else:
-            source = min(self.buffer.source_width, MAX_SOURCE_WIDTH) + 1
+            source = min(self._source_width, MAX_SOURCE_WIDTH) + 1
             prefix = (13 if self.timestamps else 0) + source
             self.virtual_size = Size(prefix + self._text_width, count)
 
@@ -235,7 +241,8 @@ class LogLines(ScrollView, can_focus=True):
             timestamps=self.timestamps,
             wrap=self.wrap,
             json_mode=self.json_mode,
-            source_width=self.buffer.source_width,
+            source_width=self._source_width,
+            full_sources=self.full_sources,
             local_time=self.local_time,
             search=self.buffer.search,
             ansi=self.ansi,

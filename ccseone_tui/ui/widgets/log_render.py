@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from ccseone_tui.domain.text import printable, strip_sgr
 from ccseone_tui.ui.widgets.log_buffer import JSON_INDENT, JSON_OFF, LogLine, format_json
+from ccseone_tui.ui.widgets.log_source import short_source
 
 __all__ = ["PALETTE", "RenderOptions", "RowStyles", "gap_text", "render_rows", "source_color"]
 
@@ -47,6 +48,7 @@ class RenderOptions:
     local_time: bool = False
     search: re.Pattern[str] | None = None
     ansi: bool = False  # render the lines' own SGR colours (the view's "A" key)
+    full_sources: bool = False  # whole source names, not stern-style short ones ("F")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,8 @@ def _prefix(line: LogLine, options: RenderOptions, styles: RowStyles) -> Text:
         prefix.append(stamp.ljust(_TS_WIDTH), styles.timestamp)
     if line.source:
         width = min(options.source_width, MAX_SOURCE_WIDTH)
-        name = line.source if len(line.source) <= width else line.source[: width - 1] + "…"
+        name = line.source if options.full_sources else short_source(line.source)
+        name = name if len(name) <= width else name[: width - 1] + "…"
         prefix.append(name.ljust(width), Style(color=source_color(line.source)))
         prefix.append(" ")
     return prefix

@@ -65,6 +65,7 @@ class LogView(Vertical):
         _b("w", "toggle_wrap", "logs.key.wrap"),
         _b("j", "cycle_json", "logs.key.json"),
         _b("A", "toggle_ansi", "logs.key.ansi", show=False),
+        _b("F", "toggle_full_sources", "logs.key.full_sources", show=False),
         _b("T", "cycle_since", "logs.key.since"),
         _b("L", "cycle_tail", "logs.key.tail", show=False),
         _b("o", "cycle_source", "logs.key.sources", show=False),
@@ -281,7 +282,8 @@ class LogView(Vertical):
         self.post_message(self.TailChanged(self, lines))
 
     def set_option(self, *, timestamps: bool | None = None, wrap: bool | None = None,
-                   json_mode: int | None = None, ansi: bool | None = None) -> None:
+                   json_mode: int | None = None, ansi: bool | None = None,
+                   full_sources: bool | None = None) -> None:
         view = self._lines
         view.before_append()
         if timestamps is not None:
@@ -292,6 +294,8 @@ class LogView(Vertical):
             view.json_mode = json_mode
         if ansi is not None:
             view.ansi = ansi
+        if full_sources is not None:
+            view.full_sources = full_sources
         view.invalidate()
         view.sync()
         self._update_status()
@@ -333,6 +337,10 @@ class LogView(Vertical):
 
     def action_toggle_wrap(self) -> None:
         self.set_option(wrap=not self._lines.wrap)
+
+    def action_toggle_full_sources(self) -> None:
+        """Whole ``cluster/pod/container`` prefixes, or the short stern-style ones."""
+        self.set_option(full_sources=not self._lines.full_sources)
 
     def action_toggle_ansi(self) -> None:
         self.set_option(ansi=not self._lines.ansi)

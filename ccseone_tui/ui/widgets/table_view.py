@@ -49,6 +49,9 @@ class TableView(Vertical, Generic[T]):
     section_id: ClassVar[str] = ""
     title_key: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    FLEX: ClassVar[dict[str, int]] = {}
+    """Columns that share the table's free width (key -> the least they get): a label or a
+    path is cut where the terminal ends, not at a fixed width. `cells` asks `flex_width`."""
     TABLE: ClassVar[type[DataTable[Any]]] = DataTable  # Access clusters: InPlaceTable
 
     BINDINGS: ClassVar[list[Any]] = [
@@ -62,6 +65,7 @@ class TableView(Vertical, Generic[T]):
         self.rows: dict[str, T] = {}
         self.filter_text = ""
         self.loaded = False
+        self._flex: dict[str, int] = {}
 
     def highlighted(self) -> T | None:
         """The row under the table's cursor, or None (empty table, no cursor row)."""
@@ -73,6 +77,34 @@ class TableView(Vertical, Generic[T]):
         except CellDoesNotExist:
             return None
         return self.rows.get(str(key))
+
+    def flex_width(self, key: str) -> int:
+        """The cells a FLEX column may use now (its minimum until the table is laid out)."""
+        return self._flex.get(key, self.FLEX[key])
+
+    def _fit_flex(self) -> None:
+        """Give the FLEX columns what the others leave; redraw the rows if that changed."""
+        table = self.table
+        width = table.scrollable_content_region.width
+        if not self.FLEX or not table.display or width <= 0 or not table.row_count:
+            return
+        others = sum(c.get_render_width(table) for c in table.ordered_columns
+                     if str(c.key.value) not in self.FLEX)
+        free = width - others - 2 * table.cell_padding * len(self.FLEX)
+        flex = share_width(free, {key: (least, self.flex_need(key))
+                                  for key, least in self.FLEX.items()})
+        if flex != self._flex:
+            self._flex = flex
+            self.rebuild()
+
+    def flex_need(self, key: str) -> int | None:
+        """The widest text of a FLEX column, if known: a short column leaves the rest of
+        the free width to the others. None: as much as it gets."""
+        return None
+
+    def on_resize(self) -> None:
+        if self.FLEX:
+            self.call_after_refresh(self._fit_flex)
 
     # ---- what subclasses provide -------------------------------------------------------
 
@@ -208,6 +240,8 @@ class TableView(Vertical, Generic[T]):
             table.display = True
             empty.hide()
         self.query_one(ColumnsMore).track(table)
+        if self.FLEX:
+            self.call_after_refresh(self._fit_flex)
 
     # ---- filter and keys ---------------------------------------------------------------
 
@@ -256,6 +290,20 @@ def _widens(table: DataTable[Any], column_key: str, cell: RenderableType) -> boo
     else:
         return True  # an unusual renderable: let DataTable measure it
     return width > column.content_width
+
+
+def share_width(free: int, columns: dict[str, tuple[int, int | None]]) -> dict[str, int]:
+    """Split ``free`` cells among columns {key: (least, need)}: the narrowest needs are met
+    first and what they leave goes to the others; none gets less than its least."""
+    shares: dict[str, int] = {}
+    order = sorted(columns, key=lambda k: (columns[k][1] is None, columns[k][1] or 0))
+    for index, key in enumerate(order):
+        least, need = columns[key]
+        fair = max(0, free) // (len(order) - index)
+        share = fair if need is None else min(need, fair)
+        shares[key] = max(least, share)
+        free -= share
+    return shares
 
 
 def _plain(cell: RenderableType) -> str:

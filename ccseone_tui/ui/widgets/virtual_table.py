@@ -40,7 +40,6 @@ _SORT_MARK = {False: " ▲", True: " ▼"}
 FILTER_SLICE = 20_000
 
 
-
 class _RowMessage(Message):
     def __init__(self, table: VirtualTable, key: str) -> None:
         super().__init__()
@@ -128,8 +127,13 @@ class VirtualTable(ScrollView, can_focus=True):
         no_match_text: str | None = None,
         id: str | None = None,
         classes: str | None = None,
+        flex: str | None = None,
     ) -> None:
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(_CACHE_SIZE)
+        # the column (by key) that grows into the width the others leave: a message is
+        # cut where the table ends, not at its own width (which stays its least)
+        self._flex = flex
+        self._measured: list[int] = []
         super().__init__(id=id, classes=classes)
         self._model = TableModel(columns)
         self._cursor = 0
@@ -283,16 +287,36 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _grow_widths(self, rows: Iterable[Cells | None]) -> bool:
         """Widen auto columns for new cell values; True if any width changed."""
-        widths = grow_widths(self._model.columns, self._widths, rows)
-        if widths == self._widths:
+        widths = grow_widths(self._model.columns, self._measured, rows)
+        if widths == self._measured:
             return False
         self._set_widths(widths)
         return True
 
     def _set_widths(self, widths: list[int]) -> None:
-        self._widths = widths
-        self._offsets = column_offsets(widths)
+        self._measured = widths
+        self._widths = self._flexed(widths)
+        self._offsets = column_offsets(self._widths)
         self._header = None
+
+    def _flexed(self, widths: list[int]) -> list[int]:
+        """``widths`` with the flex column grown into the free width of the viewport."""
+        keys = [column.key for column in self._model.columns]
+        if self._flex not in keys or not self.is_attached:
+            return widths
+        # the vertical scrollbar's room is kept: its coming and going moves no column
+        free = self.size.width - self.styles.scrollbar_size_vertical - column_offsets(widths)[-1]
+        if free <= 0:
+            return widths
+        flexed = list(widths)
+        flexed[keys.index(self._flex)] += free
+        return flexed
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._flex is not None and self._flexed(self._measured) != self._widths:
+            self._set_widths(self._measured)
+            self._strips.clear()
+            self._relayout(self.cursor_key)
 
     @property
     def _page(self) -> int:
