@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -56,22 +57,50 @@ async def live(tmp_path: Path) -> AsyncIterator[Services]:
             await s.close()
 
 
-async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ASYNC109
-    """Let the app run until ``check()`` holds (lines come from sockets: no event to await)."""
+async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 60.0) -> None:  # noqa: ASYNC109
+    """Let the app run until ``check()`` holds (lines come from sockets: no event to await).
+    The deadline only bounds a hang: on a loaded machine the same steps take many times
+    longer, and the test must then be slow, not fail."""
     for _ in range(int(timeout / 0.02)):
         if check():
             return
         await pilot.pause(0.02)
-    raise AssertionError("timed out")
+    raise AssertionError(f"timed out waiting for {getattr(check, '__name__', check)}")
+
+
+async def handled(pilot: Pilot[None]) -> None:
+    """Return once a key and what it set off have been handled: a callback is queued behind
+    them on each message pump in the key's path (the app forwards it to the screen, the
+    screen to the focused widget, messages such as ``Input.Submitted`` bubble up its
+    ancestors, a ``focus()`` comes back to the app), twice over for the second hop. Each pump
+    handles its queue in order, so this waits on events, not time: the 10 ms pause it
+    replaces let keys land in the widget focused before (a "/" typed into the search box)
+    and, under load, the test end with keys still queued, which the app then handled with no
+    screen left (``ScreenStackError`` hiding the real failure)."""
+    app = pilot.app
+    for _ in range(2):
+        focused = app.focused
+        path = [node for node in (focused.ancestors_with_self if focused else [])
+                if node is not app.screen and node is not app]
+        for target in [app, app.screen, *path, app.screen, app]:
+            if not target.is_running:
+                continue
+            done = asyncio.Event()
+            target.call_later(done.set)
+            try:  # a bound only against a hang: the wait ends on the event
+                await asyncio.wait_for(done.wait(), 60)
+            except TimeoutError:
+                raise AssertionError(f"{target!r} did not handle its messages") from None
 
 
 async def keys(pilot: Pilot[None], *names: str) -> None:
-    """Key events as a terminal sends them. Not ``pilot.press``: it waits for an idle CPU
-    after each key (up to 2 s), and the sandbox streaming in this process is never idle."""
+    """Key events as a terminal sends them, each handled before the next is sent. Not
+    ``pilot.press``: it waits for an idle CPU after each key (up to 2 s), and the sandbox
+    streaming in this process is never idle."""
     for name in names:
         char = name if len(name) == 1 else {"slash": "/", "enter": "\r"}.get(name)
         pilot.app.post_message(events.Key(name, char))
-        await pilot.pause(0.01)
+        await handled(pilot)
 
 
 async def pick(pilot: Pilot[None], view: LogsView, label_start: str) -> None:
@@ -91,6 +120,12 @@ async def test_logs_section_sources_and_keys(live: Services) -> None:
     app = CcseoneApp(live, live_probes=False)
     async with app.run_test(size=SIZE) as pilot:
         await keys(pilot, "8")
+
+        def mounted() -> bool:  # the section mounts its view, then the view its children
+            views = app.main.query(LogsView)
+            return app.main.section == "logs" and bool(views) and bool(views.first().query(LogView))
+
+        await until(pilot, mounted)
         view = app.main.query_one(LogsView)
         log = view.query_one(LogView)
         assert app.main.section == "logs"
