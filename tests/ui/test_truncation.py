@@ -112,3 +112,22 @@ async def test_log_sources_are_one_line_each_however_narrow(services: Services,
         assert sources.option_count > 0
         # one line per option: nothing wrapped mid-word onto a second line
         assert sources.virtual_size.height == sources.option_count
+
+
+async def test_namespace_detail_message_grows_into_the_free_width(
+        services: Services, make_app: MakeApp) -> None:
+    from ccseone_tui.ui.screens.namespace_detail import MESSAGE_WIDTH
+
+    app = make_app(services)
+    async with app.run_test(size=(180, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        screen = app.screen
+        table = screen.query_one("#ns-sync", DataTable)
+        assert screen.message_width > MESSAGE_WIDTH  # type: ignore[attr-defined]
+        messages = [str(table.get_cell(key, "message")) for key in table.rows]
+        whole = ("cluster east-batch-1 is not registered yet; it receives the namespace "
+                 "when it registers")
+        assert whole in messages

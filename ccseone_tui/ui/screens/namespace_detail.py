@@ -33,7 +33,7 @@ from ccseone_tui.ui.widgets.namespace_tasks import NamespaceTasksPane
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
 
-MESSAGE_WIDTH = 64  # the rest of a long API message is in the task results below
+MESSAGE_WIDTH = 64  # the least; it grows into the free width (the rest: task results below)
 # fixed widths: the columns do not jump as states arrive (and the header always lines up)
 COLUMNS = (("cluster", "ns_ui.col.cluster", 24), ("state", "ns_ui.col.state", 14),
            ("message", "ns_ui.col.message", MESSAGE_WIDTH), ("updated", "ns_ui.col.updated", 12))
@@ -65,6 +65,7 @@ class NamespaceDetailScreen(Screen[None]):
         self.status: NamespaceStatus | None = None
         self.task_id = task_id
         self.checking = False
+        self.message_width = MESSAGE_WIDTH  # MESSAGE_WIDTH or what the screen leaves it
 
     @property
     def shell(self) -> CcseoneApp:
@@ -141,11 +142,32 @@ class NamespaceDetailScreen(Screen[None]):
             if self.shell.services.is_production(c.cluster):
                 name.append(" PROD", style="bold red")
             message = Text(c.message or fmt.DASH, style="" if c.message else "dim")
-            message.truncate(MESSAGE_WIDTH, overflow="ellipsis")  # in cells: CJK is 2 wide
+            message.truncate(self.message_width, overflow="ellipsis")  # cells: CJK is 2 wide
             table.add_row(name, sync_state(c.state), message, fmt.since(c.updated_at, now),
                           key=c.cluster.id)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_message)
+
+    def _fit_message(self) -> None:
+        """The message column takes the width the fixed columns leave (MESSAGE_WIDTH at
+        least): an API message is cut where the screen ends, not at a fixed width."""
+        table = self.query_one("#ns-sync", DataTable)
+        room = table.scrollable_content_region.width
+        if room <= 0:
+            return
+        pad = 2 * table.cell_padding
+        others = sum(width + pad for key, _, width in COLUMNS if key != "message")
+        wanted = max(MESSAGE_WIDTH, room - others - pad)
+        if wanted != self.message_width:
+            self.message_width = wanted
+            for column in table.ordered_columns:
+                if column.key.value == "message":
+                    column.width = wanted
+            self.show()
+            table.refresh(layout=True)
 
     # ---- loading ---------------------------------------------------------------------------
 
