@@ -7,12 +7,21 @@ Runs the real app headless (Textual's SVG screenshots) on a 3-cluster sandbox se
 An ocm pass adds ``ocm-clusters-<lang>.svg``: Access clusters of an instance on the
 sandbox's OCM hub, one cluster accepted, one awaiting acceptance, one created and waiting
 for its join. Look at the pictures before committing them.
+
+Every picture is listed in ``screenshots/MANIFEST.json`` with the source files it shows and
+their SHA-256 when it was taken (``SOURCES`` below); ``tests/unit/test_screenshots_current.py``
+fails, naming the pictures, when one of those files changed since. The SVGs get
+``xml:space="preserve"`` so renderers that drop a text run's leading no-break space
+(librsvg: ``rsvg-convert x.svg -o x.png``) do not shift rows by a cell against the cursor row
+(the terminal and the SVG itself are right).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +38,68 @@ from ccseone_tui.services import open_services  # noqa: E402
 from ccseone_tui.ui.app import CcseoneApp  # noqa: E402
 
 SIZE = (150, 42)
+LANGS = ("en", "zh_CN")
+COMMAND = "python scripts/screenshots.py"
+MANIFEST = "MANIFEST.json"
+
+_UI = "ccseone_tui/ui/"
+# what every picture shows: the shell around the section (header, sidebar, footer, styles)
+COMMON = tuple(_UI + p for p in (
+    "app.tcss", "app.py", "screens/main.py", "widgets/header.py", "widgets/sidebar.py",
+    "widgets/footer.py"))
+_TABLE = ("widgets/table_view.py", "widgets/columns_more.py")
+_LOGS = ("widgets/log_view.py", "widgets/log_lines.py", "widgets/log_render.py",
+         "widgets/log_source.py", "widgets/log_status.py")
+SOURCES: dict[str, tuple[str, ...]] = {
+    name: tuple(_UI + p for p in paths) for name, paths in {
+        "clusters": (*_TABLE, "views/clusters.py"),
+        "instances": (*_TABLE, "views/instances.py"),
+        "namespaces": (*_TABLE, "views/namespaces.py", "widgets/namespace_cells.py"),
+        "fleet-pods": ("views/fleet.py", "views/fleet_rows.py", "widgets/virtual_table.py",
+                       "widgets/table_render.py", "widgets/columns_more.py"),
+        "apps": (*_TABLE, "views/apps.py"),
+        "templates": (*_TABLE, "views/templates.py"),
+        "tasks": (*_TABLE, "views/tasks.py"),
+        "logs": ("views/logs.py", *_LOGS),
+        "help": ("screens/help.py", "console_help.py"),
+        "cluster-detail": ("screens/cluster_detail.py", "widgets/cluster_info.py"),
+        "namespace-detail": ("screens/namespace_detail.py", "widgets/namespace_cells.py",
+                             "widgets/namespace_tasks.py", "widgets/task_pane.py"),
+        "app-detail": ("screens/app_detail.py", "widgets/app_status_pane.py",
+                       "widgets/app_render.py"),
+        "template-detail": ("screens/template_detail.py",),
+        "app-compare": ("screens/diff_screen.py", "widgets/diff_view.py",
+                        "widgets/diff_render.py", "widgets/virtual_table.py"),
+        "ocm-clusters": (*_TABLE, "views/clusters.py"),
+    }.items()
+}
+"""Each picture (without its ``-<lang>.svg``) and the files that draw it, besides COMMON."""
+
+
+def file_hash(path: str) -> str:
+    return hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
+
+
+def save(app: CcseoneApp, path: Path) -> None:
+    """The screenshot as an SVG that every renderer draws as the terminal does."""
+    app.save_screenshot(str(path))
+    svg = path.read_text(encoding="utf-8")
+    if 'xml:space="preserve"' not in svg:
+        path.write_text(svg.replace("<svg ", '<svg xml:space="preserve" ', 1), encoding="utf-8")
+
+
+def write_manifest(out: Path, names: list[str]) -> None:
+    """Record ``names`` (each in every language) with their sources' hashes; the other
+    entries stay as they were (``--only-ocm`` refreshes only its own)."""
+    path = out / MANIFEST
+    manifest = json.loads(path.read_text()) if path.exists() else {}
+    pictures = manifest.get("pictures", {})
+    for name in names:
+        sources = {p: file_hash(p) for p in (*COMMON, *SOURCES[name])}
+        for lang in LANGS:
+            pictures[f"{name}-{lang}.svg"] = {"sources": sources}
+    manifest = {"command": COMMAND, "pictures": dict(sorted(pictures.items()))}
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 async def press(pilot: object, *names: str) -> None:
@@ -72,7 +143,12 @@ async def shoot(out: Path, lang: str) -> None:
                             keys = keys[1:]
                         await press(pilot, *keys)
                         await pilot.pause(wait)
-                        app.save_screenshot(str(out / f"{name}-{lang}.svg"))
+                        save(app, out / f"{name}-{lang}.svg")
+                    await press(pilot, "f1")  # the keys of the section on screen (Logs)
+                    await pilot.pause(0.5)
+                    save(app, out / f"help-{lang}.svg")
+                    await press(pilot, "escape")
+                    await pilot.pause(0.3)
                     details = [("cluster-detail", "2", 1.5), ("namespace-detail", "3", 1.0),
                                ("app-detail", "5", 2.0), ("template-detail", "6", 1.5)]
                     for name, section, wait in details:
@@ -80,7 +156,7 @@ async def shoot(out: Path, lang: str) -> None:
                         await pilot.pause(0.5)
                         await press(pilot, "enter")
                         await pilot.pause(wait)
-                        app.save_screenshot(str(out / f"{name}-{lang}.svg"))
+                        save(app, out / f"{name}-{lang}.svg")
                         await press(pilot, "escape")
                         await pilot.pause(0.3)
                     # Compare before upgrading storefront from webapp 1.0.0 to 1.1.0
@@ -90,7 +166,7 @@ async def shoot(out: Path, lang: str) -> None:
                         plan.old, plan.new, old_label="revision 1 · webapp 1.0.0",
                         new_label="webapp 1.1.0"))
                     await pilot.pause(1.0)
-                    app.save_screenshot(str(out / f"app-compare-{lang}.svg"))
+                    save(app, out / f"app-compare-{lang}.svg")
             finally:
                 await services.close()
 
@@ -121,7 +197,7 @@ async def shoot_ocm(out: Path, lang: str) -> None:
                 app = CcseoneApp(services)
                 async with app.run_test(size=SIZE) as pilot:
                     await pilot.pause(2.0)
-                    app.save_screenshot(str(out / f"ocm-clusters-{lang}.svg"))
+                    save(app, out / f"ocm-clusters-{lang}.svg")
             finally:
                 await services.close()
 
@@ -133,11 +209,14 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for lang in ("en", "zh_CN"):
+    for lang in LANGS:
         if not args.only_ocm:
             asyncio.run(shoot(out, lang))
         asyncio.run(shoot_ocm(out, lang))
         print(f"screenshots in {lang} written to {out}")
+    names = ["ocm-clusters"] if args.only_ocm else list(SOURCES)
+    write_manifest(out, names)
+    print(f"{out / MANIFEST}: {len(names) * len(LANGS)} pictures and their sources")
 
 
 if __name__ == "__main__":
