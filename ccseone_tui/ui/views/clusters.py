@@ -37,7 +37,7 @@ from ccseone_tui.ui.messages import MembersFollowed, ProbeRequested
 from ccseone_tui.ui.widgets.in_place_table import InPlaceTable
 from ccseone_tui.ui.widgets.table_view import Column, TableView
 
-LABELS_WIDTH = 18  # the least the last column gets; it grows into the free width
+LABELS_WIDTH = 10  # the least the last column gets: it takes the free width, or is cut to fit
 log = logging.getLogger(__name__)
 FOLLOW_RETRY = (1.0, 30.0)  # seconds: wait before following a hub again after a failure
 # Probe answers landing within this window reach the table as one update: at 1,000 clusters

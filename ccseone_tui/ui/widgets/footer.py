@@ -48,6 +48,9 @@ class ShellFooter(Footer):
         """What every key needs, from its text (" k desc "): known before the layout."""
         width = 0
         for key in self.query(FooterKey):
+            if key.has_class("-grouped"):  # "12345678 sections": keys side by side
+                width += cell_len(key.key_display)
+                continue
             width += cell_len(key.key_display) + 2
             if key.description:
                 width += cell_len(key.description) + 1
