@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey, FooterLabel  # what Footer composes
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup  # what Footer composes
 
 FIRST_ACTIONS: tuple[str, ...] = ("quit", "help")
 
@@ -55,8 +55,8 @@ class ShellFooter(Footer):
             if key.description:
                 width += cell_len(key.description) + 1
         for label in self.query(FooterLabel):
-            width += cell_len(str(label.content)) + 2
-        return width
+            width += cell_len(str(label.content)) + 1  # its right margin
+        return width + 2 * len(self.query(KeyGroup))  # each group: a padding, a margin
 
     def _keep_first_visible(self) -> None:
         if not self.is_attached or not self.size.width:
