@@ -22,7 +22,8 @@ RESULT_COLUMNS = [("target", "TARGET"), ("status", "STATUS"), ("message", "MESSA
 def _cluster_out(args: argparse.Namespace, s: Services, cluster: Any) -> None:
     from ccseone_tui.cli.commands import CLUSTER_COLUMNS, cluster_row  # commands imports us
 
-    emit(cluster_row(cluster, s.is_production(cluster)), args.output, CLUSTER_COLUMNS)
+    emit(cluster_row(cluster, s.is_production(cluster), args.output), args.output,
+         CLUSTER_COLUMNS)
 
 
 def _task_out(args: argparse.Namespace, task: Task) -> int:

@@ -41,19 +41,42 @@ def ago(ts: float | None, now: float | None = None) -> str:
     return f"{secs}s ago"
 
 
-def instance_row(inst: ControlInstance, counts: dict[str, int] | None = None) -> dict[str, Any]:
+def _machine(fmt: str) -> bool:
+    """-o json|yaml: values for scripts (maps, numbers, RFC 3339), not for eyes."""
+    return fmt != "table"
+
+
+def instance_row(inst: ControlInstance, counts: dict[str, int] | None = None, *,
+                 fmt: str = "table") -> dict[str, Any]:
+    from ccseone_tui.cli.task_out import rfc3339
+
     row: dict[str, Any] = {
         "name": inst.name, "id": inst.id, "status": inst.status, "region": inst.region,
         "engine": inst.engine, "deletion_protection": inst.deletion_protection,
-        "description": inst.description, "created": when(inst.created_at),
+        "description": inst.description,
+        "created": rfc3339(inst.created_at) if _machine(fmt) else when(inst.created_at),
     }
     if counts is not None:
         row.update(counts)
     return row
 
 
-def cluster_row(c: MemberCluster, production: bool) -> dict[str, Any]:
+def cluster_row(c: MemberCluster, production: bool, fmt: str = "table") -> dict[str, Any]:
     p = c.probe
+    if _machine(fmt):
+        from ccseone_tui.cli.task_out import rfc3339
+
+        return {
+            "name": c.name, "id": c.id, "status": p.status, "version": p.version,
+            "nodes": None if p.nodes is None else {"ready": p.nodes_ready or 0,
+                                                   "total": p.nodes},
+            "edge_nodes": p.edge_nodes, "latency_ms": p.latency_ms,
+            "last_seen": rfc3339(p.last_seen), "probed_at": rfc3339(p.probed_at),
+            "region": c.region, "source": c.source, "api_server": c.api_server,
+            "context": c.context, "kubeconfig": c.kubeconfig, "labels": dict(c.labels),
+            "production": production, "deletion_protection": c.deletion_protection,
+            "error": p.error,
+        }
     return {
         "name": c.name, "id": c.id, "status": p.status, "version": p.version or "",
         "nodes": "" if p.nodes is None else f"{p.nodes_ready}/{p.nodes}",
@@ -69,18 +92,19 @@ def cluster_row(c: MemberCluster, production: bool) -> dict[str, Any]:
 
 async def _instances(args: argparse.Namespace, s: Services) -> int:
     if args.action == "list":
-        emit([instance_row(i) for i in await s.instances.list()], args.output, INSTANCE_COLUMNS)
+        emit([instance_row(i, fmt=args.output) for i in await s.instances.list()],
+             args.output, INSTANCE_COLUMNS)
     elif args.action == "show":
         inst = await s.instances.get(args.name)
-        emit({**instance_row(inst, await s.instances.counts(inst.id)),
+        emit({**instance_row(inst, await s.instances.counts(inst.id), fmt=args.output),
               **await hub_cmds.instance_info(s, inst)}, args.output)
     elif args.action == "create":
         inst = await hub_cmds.create_instance(args, s)
-        emit(instance_row(inst), args.output, INSTANCE_COLUMNS)
+        emit(instance_row(inst, fmt=args.output), args.output, INSTANCE_COLUMNS)
     elif args.action == "edit":
         inst = await s.instances.edit(args.name, description=args.description,
                                       deletion_protection=args.protection)
-        emit(instance_row(inst), args.output, INSTANCE_COLUMNS)
+        emit(instance_row(inst, fmt=args.output), args.output, INSTANCE_COLUMNS)
     elif args.action == "delete":
         await s.instances.delete(args.name, detach_clusters=args.detach_clusters)
         print(f"deleted control instance {args.name}")
@@ -144,7 +168,7 @@ async def _clusters(args: argparse.Namespace, s: Services) -> int:
                 print(printable(f"ccseone: {req.name or req.context}: {res}"),
                       file=sys.stderr)
             else:
-                rows.append(cluster_row(res, s.is_production(res)))
+                rows.append(cluster_row(res, s.is_production(res), args.output))
         if rows:
             emit(rows, args.output, CLUSTER_COLUMNS)
         return 1 if failed else 0
@@ -152,12 +176,13 @@ async def _clusters(args: argparse.Namespace, s: Services) -> int:
         instance_id = (await s.instances.get(args.instance)).id if args.instance else None
         clusters = (await s.clusters.refresh(instance_id) if args.refresh
                     else await s.clusters.list(instance_id))
-        emit([cluster_row(c, s.is_production(c)) for c in clusters], args.output, CLUSTER_COLUMNS)
+        emit([cluster_row(c, s.is_production(c), args.output) for c in clusters],
+             args.output, CLUSTER_COLUMNS)
         if args.refresh:
             await hub_cmds.refresh_notes(s, instance_id)
     elif args.action == "show":
         c = await s.clusters.get(args.name)
-        row = cluster_row(c, s.is_production(c))
+        row = cluster_row(c, s.is_production(c), args.output)
         emit({**row, **await hub_cmds.cluster_details(s, c)} if args.output != "table"
              else row, args.output)
     elif args.action in CLUSTER_ACTIONS:  # create/register/delete/detail: cluster_cmds.py

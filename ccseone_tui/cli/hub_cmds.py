@@ -17,7 +17,8 @@ from ccseone_tui.services import Services
 def _cluster_out(args: argparse.Namespace, s: Services, cluster: Any) -> None:
     from ccseone_tui.cli.commands import CLUSTER_COLUMNS, cluster_row  # commands imports us
 
-    emit(cluster_row(cluster, s.is_production(cluster)), args.output, CLUSTER_COLUMNS)
+    emit(cluster_row(cluster, s.is_production(cluster), args.output), args.output,
+         CLUSTER_COLUMNS)
 
 
 async def accept(args: argparse.Namespace, s: Services) -> int:

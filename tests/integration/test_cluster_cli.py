@@ -53,7 +53,7 @@ async def test_create_join_register_label_view_delete(
                              "--no-deletion-protection", "-o", "json")
     assert code == 0
     row = json.loads(out)
-    assert (row["status"], row["labels"], row["source"]) == ("Waiting", "team=sre", "registered")
+    assert (row["status"], row["labels"], row["source"]) == ("Waiting", {"team": "sre"}, "registered")
 
     code, snippet, _ = await run(tmp_path, capsys, "clusters", "join-command", "member-1")
     assert code == 0 and "kubectl create token ccseone-agent" in snippet
@@ -128,7 +128,7 @@ async def test_edit_labels_protection_region_then_delete(
     assert code == 0
     row = json.loads(out)
     assert (row["labels"], row["deletion_protection"], row["region"], row["production"]) == (
-        "env=dev,team=sre", False, "cn-north-1", False)
+        {"env": "dev", "team": "sre"}, False, "cn-north-1", False)
     code, out, _ = await run(tmp_path, capsys, "clusters", "edit", "pay", "--protect")
     assert code == 0 and "pay" in out
     code, _, err = await run(tmp_path, capsys, "clusters", "delete", "pay")

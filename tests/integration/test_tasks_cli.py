@@ -65,3 +65,13 @@ async def test_tasks_show_table_and_json(tmp_path: Path,
     assert by_target["east-2"]["status"] == "Failed"
     assert "connection refused" in by_target["east-2"]["message"]
     assert by_target["east-1"]["started_at"].endswith("Z")
+
+
+async def test_json_lists_carry_machine_values(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """#12 item 9: -o json gives maps, numbers and RFC 3339 times, not table strings."""
+    await make_task(tmp_path)
+    code, out, _ = await run(tmp_path, capsys, "instances", "list", "-o", "json")
+    assert code == 0
+    [inst] = json.loads(out)
+    assert inst["created"].endswith("Z") and "T" in inst["created"]
