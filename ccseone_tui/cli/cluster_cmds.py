@@ -65,6 +65,15 @@ async def edit(args: argparse.Namespace, s: Services) -> int:
 
 
 async def delete(args: argparse.Namespace, s: Services) -> int:
+    if args.instance:  # like its siblings: say which instance, and be refused if wrong
+        inst = await s.instances.get(args.instance)
+        cluster = await s.clusters.get(args.name)
+        if cluster.instance_id != inst.id:
+            from ccseone_tui.domain.errors import ValidationError
+
+            raise ValidationError("--instance", args.instance,
+                                  f"cluster {args.name} belongs to another control instance",
+                                  f"ccseone clusters show {args.name} names its instance")
     result = await s.clusters.delete(args.name, confirm=args.confirm, force=args.force,
                                      remove_finalizers=args.remove_finalizers,
                                      wait_seconds=args.wait)

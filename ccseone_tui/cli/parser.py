@@ -207,6 +207,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p = cl.add_parser("delete", help="delete a cluster (refused while protected); removes "
                       "what registration created on the member")
     p.add_argument("name")
+    p.add_argument("--instance", help="control instance it belongs to: refused if it is not")
     p.add_argument("--confirm", help="the cluster name, required for production clusters")
     p.add_argument("--force", action="store_true",
                    help="delete even though apps are still deployed on it")

@@ -53,7 +53,8 @@ async def test_create_join_register_label_view_delete(
                              "--no-deletion-protection", "-o", "json")
     assert code == 0
     row = json.loads(out)
-    assert (row["status"], row["labels"], row["source"]) == ("Waiting", {"team": "sre"}, "registered")
+    assert (row["status"], row["labels"], row["source"]) == (
+        "Waiting", {"team": "sre"}, "registered")
 
     code, snippet, _ = await run(tmp_path, capsys, "clusters", "join-command", "member-1")
     assert code == 0 and "kubectl create token ccseone-agent" in snippet
@@ -134,6 +135,11 @@ async def test_edit_labels_protection_region_then_delete(
     code, _, err = await run(tmp_path, capsys, "clusters", "delete", "pay")
     assert code == 1 and "deletion protection" in err
     assert (await run(tmp_path, capsys, "clusters", "edit", "pay", "--unprotect"))[0] == 0
-    assert (await run(tmp_path, capsys, "clusters", "delete", "pay"))[0] == 0
+    # --instance like its siblings: the wrong instance is refused, nothing deleted
+    await run(tmp_path, capsys, "instances", "create", "west", "--region", "cn-east-1")
+    code, _, err = await run(tmp_path, capsys, "clusters", "delete", "pay", "--instance", "west")
+    assert code == 1 and "another control instance" in err
+    assert (await run(tmp_path, capsys, "clusters", "delete", "pay", "--instance",
+                      "east"))[0] == 0
     code, out, _ = await run(tmp_path, capsys, "clusters", "list", "-o", "json")
     assert json.loads(out) == []
