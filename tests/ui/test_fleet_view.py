@@ -124,8 +124,9 @@ async def test_fleet_view(services: Services, fleet: SandboxFleet) -> None:
         assert view.cluster is None and pods.visible_count == PODS * 3
 
         # sort (the table's own key) and a dead cluster: its error, the others' rows
+        assert pods.sort_column == "cluster"  # by cluster from the start (#12 item 8)
         await pilot.press("s")
-        assert pods.sort_column == "cluster"
+        assert pods.sort_column == "namespace"
         await fleet.clusters[2].set_outage(True)
         await pilot.press("r")
         await answered(pilot, view)

@@ -108,6 +108,9 @@ class FleetView(Vertical):
                                  flex="message",  # events: the message takes the free width
                                  empty_text=t("fleet.empty.loading"),
                                  no_match_text=t("filter.no_match", text=self.filter_text))
+            # cluster first; ties keep each cluster's list order (namespace, then name, as
+            # the API server lists them), so rows of one cluster stay together as they stream
+            table.sort_by("cluster")
             self.tables[self.kind] = table
             self.query_one("#fleet-tables", Vertical).mount(table)
         return table
