@@ -619,6 +619,9 @@ async def test_unreachable_target_retry_and_forced_conflict(
         force = up.query_one("#force", Button)
         await until(pilot, lambda: force.display, "force offered")
         assert "kubectl-edit" in up.query_one("#form-error", FormError).text
+        up.action_plan()  # a comparison after the refusal (an edit's replan) keeps it shown
+        await settle(pilot)
+        assert "kubectl-edit" in up.query_one("#form-error", FormError).text
         await click(pilot, "#force")
         typed = await on_screen(pilot, TypedConfirmScreen, "force confirmation")
         typed.query_one(Input).value = PROD

@@ -180,8 +180,10 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
         value = self.query_one("#version", Select).value
         return None if value is Select.NULL else str(value)
 
-    def arguments(self) -> dict[str, Any] | None:
-        """The upgrade's keyword arguments, or None with the problem shown at its field."""
+    def arguments(self, *, submitting: bool = True) -> dict[str, Any] | None:
+        """The upgrade's keyword arguments, or None with the problem shown at its field.
+        Only a submit clears the form's error line: a comparison that follows an edit must
+        not wipe the last refusal (a conflict, with Force still offered next to it)."""
         say = self.query_one("#form-error", FormError).say
         editor = self.query_one("#values", TextArea)
         problem = values_problem(editor.text)
@@ -206,7 +208,8 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
                 self.query_one("#batch-size", Input).focus()
                 return None
             batch = int(text)
-        say(None)
+        if submitting:
+            say(None)
         return {"version": self.version, "values_yaml": editor.text,
                 "message": self.query_one("#message", Input).value.strip(),
                 "mode": "batch" if batch else "full", "batch_size": batch,
@@ -244,7 +247,7 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
     def action_plan(self, force: bool = True) -> None:
         """Compute the per-target comparison; unless forced, only when what it depends on
         (version, values, targets) changed since the last one."""
-        args = self.arguments()
+        args = self.arguments(submitting=False)
         if args is None:
             return
         key = (args["version"], args["values_yaml"], tuple(x.key for x in args["targets"]))
