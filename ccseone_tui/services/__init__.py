@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from ccseone_tui.services.fleet.service import FleetService
     from ccseone_tui.services.logs.service import LogsService
     from ccseone_tui.services.namespaces.service import NamespacesService
+    from ccseone_tui.services.resources.objects import ObjectsService
+    from ccseone_tui.services.resources.service import ResourceService
+    from ccseone_tui.services.resources.shell import ShellService
     from ccseone_tui.services.shared import SharedState
     from ccseone_tui.services.templates.service import TemplatesService
 
@@ -75,6 +78,30 @@ class Services:
                             read_timeout=self.settings.read_timeout)
 
     @cached_property
+    def resources(self) -> ResourceService:
+        """Any kind across the fleet: discovery, kubectl's columns, live list+watch."""
+        from ccseone_tui.services.resources.service import ResourceService
+
+        return ResourceService(self.clusters, self.instances, self.guard,
+                               connect_timeout=self.settings.connect_timeout,
+                               read_timeout=self.settings.read_timeout)
+
+    @cached_property
+    def objects(self) -> ObjectsService:
+        """Actions on one object of a member cluster: describe, YAML, events, drill-down,
+        delete, scale, restart, edit (guarded like every write)."""
+        from ccseone_tui.services.resources.objects import ObjectsService
+
+        return ObjectsService(self.resources, self.clusters, self.guard)
+
+    @cached_property
+    def shell(self) -> ShellService:
+        """Exec into a container and port-forward, over the Kubernetes WebSocket protocols."""
+        from ccseone_tui.services.resources.shell import ShellService
+
+        return ShellService(self.resources, self.clusters, self.guard)
+
+    @cached_property
     def logs(self) -> LogsService:
         from ccseone_tui.services.logs.service import LogsService
 
@@ -92,6 +119,9 @@ class Services:
     @cached_property
     def namespaces(self) -> NamespacesService:
         from ccseone_tui.services.namespaces.service import NamespacesService
+    from ccseone_tui.services.resources.objects import ObjectsService
+    from ccseone_tui.services.resources.service import ResourceService
+    from ccseone_tui.services.resources.shell import ShellService
 
         return NamespacesService(self.store, self.clusters, self.instances, self.guard,
                                  self.tasks, self.events, shared=self.shared)

@@ -1,0 +1,1 @@
+"""The resource browser: any kind across the fleet (issue #11)."""
