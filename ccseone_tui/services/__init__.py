@@ -119,9 +119,6 @@ class Services:
     @cached_property
     def namespaces(self) -> NamespacesService:
         from ccseone_tui.services.namespaces.service import NamespacesService
-    from ccseone_tui.services.resources.objects import ObjectsService
-    from ccseone_tui.services.resources.service import ResourceService
-    from ccseone_tui.services.resources.shell import ShellService
 
         return NamespacesService(self.store, self.clusters, self.instances, self.guard,
                                  self.tasks, self.events, shared=self.shared)
