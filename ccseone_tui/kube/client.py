@@ -13,7 +13,7 @@ from ccseone_tui.domain.errors import ResourceNotFound, ValidationError
 from ccseone_tui.kube.builtin import builtin
 from ccseone_tui.kube.discovery import CACHE_SUBDIR, Discovery, DiskCache
 from ccseone_tui.kube.errors import KindNotFound
-from ccseone_tui.kube.transport import Transport
+from ccseone_tui.kube.transport import TABLE_ACCEPT, Transport
 from ccseone_tui.kube.values import ClusterRef, ResourceInfo
 
 if TYPE_CHECKING:
@@ -186,6 +186,54 @@ class ClusterClient(Transport):
         meta.pop("remainingItemCount", None)
         return first
 
+    async def table(
+        self,
+        info: ResourceInfo,
+        *,
+        namespace: str | None = None,
+        name: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> dict[str, Any]:
+        """kubectl's ``get``: the server-side ``Table`` of ``info`` (its ``columnDefinitions``
+        and ``rows``, each row's ``object`` the metadata only), every page of ``limit``
+        rows followed through ``continue`` and concatenated. ``namespace=None`` on a
+        namespaced kind: all namespaces. ``name`` with a namespace (or a cluster-scoped
+        kind) gets that one object; without one, every namespace's object of that name
+        (a ``metadata.name`` field selector). A server that answers a plain ``List``
+        instead (an aggregated API without Table support) gets NAME and AGE columns, as
+        kubectl prints it. ``ResourceNotFound`` as the server says it: a missing object
+        names it in ``details``, a path the server does not serve does not."""
+        from ccseone_tui.kube.tables import as_table, table_query
+
+        if name is not None and (namespace or not info.namespaced):
+            path = info.path(namespace if info.namespaced else None, name)
+            body = await self.request("GET", path, query=table_query(), accept=TABLE_ACCEPT,
+                                      timeout=timeout)
+            return as_table(body, info)
+        if name is not None:
+            selector = f"metadata.name={name}"
+            field_selector = f"{field_selector},{selector}" if field_selector else selector
+        path = info.path(namespace)
+        query = table_query(label_selector, field_selector, limit)
+        first = as_table(
+            await self.request("GET", path, query=query, accept=TABLE_ACCEPT, timeout=timeout),
+            info)
+        meta = first.setdefault("metadata", {})
+        rows = first.setdefault("rows", [])
+        token = meta.get("continue")
+        while limit and token:
+            page = as_table(await self.request(
+                "GET", path, query=[*query, ("continue", token)], accept=TABLE_ACCEPT,
+                timeout=timeout), info)
+            rows.extend(page.get("rows") or ())
+            token = (page.get("metadata") or {}).get("continue")
+        meta.pop("continue", None)
+        meta.pop("remainingItemCount", None)
+        return first
+
     async def get(
         self, api_version: str, kind: str, name: str, *, namespace: str | None = None
     ) -> dict[str, Any]:
@@ -315,6 +363,36 @@ class ClusterClient(Transport):
             bookmarks=bookmarks,
             on_retry=on_retry,
             on_connect=on_connect,
+        )
+
+    def watch_table(
+        self,
+        info: ResourceInfo,
+        *,
+        namespace: str | None = None,
+        resource_version: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        on_retry: Callable[[BaseException], None] | None = None,
+        on_connect: Callable[[], None] | None = None,
+    ) -> WatchStream:
+        """:meth:`watch` in kubectl's rendering: ``RELIST`` carries the whole ``Table``
+        (paged), ``ADDED``/``MODIFIED``/``DELETED`` a one-row ``Table``; ``info`` is used
+        as given (no discovery)."""
+        from ccseone_tui.kube.watch import WatchStream
+
+        return WatchStream(
+            self,
+            info.api_version,
+            info.kind,
+            namespace=namespace,
+            resource_version=resource_version,
+            label_selector=label_selector,
+            field_selector=field_selector,
+            on_retry=on_retry,
+            on_connect=on_connect,
+            info=info,
+            table=True,
         )
 
     def logs(

@@ -29,6 +29,10 @@ from ccseone_tui.kube.errors import (
 
 Query = dict[str, Any] | Iterable[tuple[str, Any]] | None
 
+# kubectl's get: the server prints the rows (its printers, CRD printer columns) and each
+# row carries the object's metadata only (includeObject=Metadata), a fraction of the bytes
+# (plain JSON last: an aggregated API without Table support answers a List, as to kubectl)
+TABLE_ACCEPT = "application/json;as=Table;g=meta.k8s.io;v=v1,application/json"
 MAX_RETRIES = 3  # 429 (and 5xx with Retry-After): retries before giving up
 RETRY_CAP = 10.0  # never wait longer than this for one Retry-After
 _UNSET: Any = object()
@@ -171,6 +175,7 @@ class Transport:
         query: Query = None,
         body: object = None,
         content_type: str | None = None,
+        accept: str = "application/json",
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> dict[str, Any]:
         """The primitive: one call, raw JSON in and out.
@@ -178,7 +183,8 @@ class Transport:
         ``body`` is a JSON-serialisable object for JSON (and apply-patch) content types; str
         or bytes are sent as is for any other ``content_type``. ``timeout`` bounds the whole
         call (retries included); by default only connect/read timeouts from the settings
-        apply. Raises ``ClusterUnreachable`` or a typed ``KubeApiError``.
+        apply. ``accept`` asks for another JSON rendering (the server-side Table, see
+        ``TABLE_ACCEPT``). Raises ``ClusterUnreachable`` or a typed ``KubeApiError``.
         """
         data = await self._send(
             method.upper(),
@@ -186,6 +192,7 @@ class Transport:
             query=query,
             body=body,
             content_type=content_type,
+            accept=accept,
             timeout=timeout,
         )
         return self._decode(data)

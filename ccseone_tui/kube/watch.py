@@ -40,6 +40,8 @@ from ccseone_tui.domain.errors import (
 )
 from ccseone_tui.kube.errors import is_transport_error
 from ccseone_tui.kube.streams import Backoff, LineReader
+from ccseone_tui.kube.tables import as_table
+from ccseone_tui.kube.transport import TABLE_ACCEPT
 from ccseone_tui.kube.values import WatchEvent
 
 if TYPE_CHECKING:
@@ -84,8 +86,15 @@ class WatchStream:
         backoff: Backoff | None = None,
         on_retry: Callable[[BaseException], None] | None = None,
         on_connect: Callable[[], None] | None = None,
+        info: ResourceInfo | None = None,
+        table: bool = False,
     ) -> None:
+        """``info``: the resource type already resolved (no discovery at start); ``table``:
+        kubectl's rendering — the ``RELIST`` carries a ``Table`` (every page of it) and
+        each event's object is a one-row ``Table`` (see ``kube/tables.py``)."""
         self.client = client
+        self.info = info
+        self.table = table
         # a connected stream retries its errors by itself; these let a caller show the outage
         # (a gap marker) and the recovery instead of a view that silently stops moving
         self.on_retry = on_retry
@@ -120,6 +129,17 @@ class WatchStream:
     # ---- internals ------------------------------------------------------------------------
 
     async def _relist(self, info: ResourceInfo) -> WatchEvent:
+        if self.table:
+            table = await self.client.table(
+                info,
+                namespace=self.namespace,
+                label_selector=self.label_selector,
+                field_selector=self.field_selector,
+                limit=RELIST_PAGE,
+            )
+            self.resource_version = (table.get("metadata") or {}).get("resourceVersion")
+            self.relists += 1
+            return WatchEvent("RELIST", table)
         result = await self.client.list_path(
             info.path(self.namespace),
             label_selector=self.label_selector,
@@ -135,6 +155,8 @@ class WatchStream:
 
     def _query(self, timeout_seconds: int) -> list[tuple[str, Any]]:
         query: list[tuple[str, Any]] = [("watch", "true")]
+        if self.table:
+            query.append(("includeObject", "Metadata"))
         if self.resource_version:
             query.append(("resourceVersion", self.resource_version))
         if self.bookmarks:
@@ -148,7 +170,7 @@ class WatchStream:
 
     async def _run(self) -> AsyncIterator[WatchEvent]:
         client = self.client
-        info = await client.resource_for(self.api_version, self.kind)
+        info = self.info or await client.resource_for(self.api_version, self.kind)
         connected = False  # errors before the first success are raised, later ones retried
         need_list = self.resource_version is None
         fresh_list = False  # the last list has seen no event yet: a 410 now means "back off"
@@ -173,7 +195,7 @@ class WatchStream:
                     info.path(self.namespace),
                     self._query(timeout_seconds),
                     sock_read=timeout_seconds + WATCH_READ_MARGIN,
-                    accept="application/json",
+                    accept=TABLE_ACCEPT if self.table else "application/json",
                 )
             except Gone:
                 need_list = True
@@ -245,6 +267,8 @@ class WatchStream:
             if code >= 500 or code == 429:
                 raise _Dropped(f"{code} {obj.get('message', '')}")
             raise api_error_for(code, obj, self.client.name)
+        if self.table and kind in ("ADDED", "MODIFIED", "DELETED"):
+            obj = as_table(obj)
         rv = (obj.get("metadata") or {}).get("resourceVersion")
         if rv:
             self.resource_version = rv
