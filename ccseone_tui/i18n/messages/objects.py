@@ -3,11 +3,14 @@ scale, restart, edit). Describe headings stay kubectl's English, as kubectl prin
 
 EN: dict[str, str] = {
     "objects.managed_fields_folded": "managedFields: {count} entries folded",
+    "objects.managed_fields_folded_one": "managedFields: 1 entry folded",
     "objects.secret_masked": "*** ({size} bytes, masked)",
     "objects.deleted": "{kind} \"{name}\" deleted",
     "objects.deleting": "{kind} \"{name}\" is being deleted (finalizers: {finalizers})",
     "objects.scaled": "{kind} \"{name}\" scaled to {replicas}",
     "objects.restarted": "{kind} \"{name}\" restarted",
+    "objects.restart_paused": "{kind} \"{name}\" can't restart paused deployment (run "
+                              "rollout resume first)",
     "objects.edited": "{kind} \"{name}\" edited",
     "objects.edit_unchanged": "{kind} \"{name}\": no changes, nothing applied",
     "objects.edit_error_header": "The edit was not applied:",
@@ -32,16 +35,18 @@ EN: dict[str, str] = {
     "objects.rule.not_mapping": "the document must be one YAML mapping (an object), "
                                 "found {found}",
     "objects.rule.several_documents": "the text holds {count} YAML documents; edit one object",
-    "objects.no_previous": "no previous container instance",
 }
 
 ZH: dict[str, str] = {
     "objects.managed_fields_folded": "managedFields：已折叠 {count} 条",
+    "objects.managed_fields_folded_one": "managedFields：已折叠 1 条",
     "objects.secret_masked": "***（{size} 字节，已遮盖）",
     "objects.deleted": "{kind} \"{name}\" 已删除",
     "objects.deleting": "{kind} \"{name}\" 正在删除（finalizers：{finalizers}）",
     "objects.scaled": "{kind} \"{name}\" 已扩缩到 {replicas}",
     "objects.restarted": "{kind} \"{name}\" 已重启",
+    "objects.restart_paused": "{kind} \"{name}\" 已暂停，不能重启（请先恢复滚动更新："
+                              "rollout resume）",
     "objects.edited": "{kind} \"{name}\" 已修改",
     "objects.edit_unchanged": "{kind} \"{name}\"：没有改动，未应用任何内容",
     "objects.edit_error_header": "修改未应用：",
@@ -62,5 +67,4 @@ ZH: dict[str, str] = {
                               "此信息；未应用任何内容）",
     "objects.rule.not_mapping": "文档必须是一个 YAML 映射（对象），实际为 {found}",
     "objects.rule.several_documents": "文本包含 {count} 个 YAML 文档；请只编辑一个对象",
-    "objects.no_previous": "没有上一个容器实例",
 }
