@@ -166,6 +166,8 @@ class Services:
         return self.guard.is_production(cluster)
 
     async def close(self) -> None:
+        if "shell" in self.__dict__:  # built (cached_property): stop its port-forwards
+            await self.shell.close()
         if self.engines is not None:
             await self.engines.close()
         await self.pool.close()
