@@ -135,6 +135,9 @@ def _sections_for(argv: Sequence[str] | None) -> set[str]:
 
 _KNOWN_COMMANDS = frozenset({"instances", "clusters", "fleet", "tasks", "logs", "sandbox",
                              "demo", *_SECTIONS})
+# kubectl-shaped commands on any kind across the fleet (cli/resource_cmds.py runs them)
+RESOURCE_COMMANDS = ("get", "describe", "events", "delete", "scale", "restart")
+_KNOWN_COMMANDS = _KNOWN_COMMANDS | frozenset(RESOURCE_COMMANDS)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -301,6 +304,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("-l", "--selector", help="label selector, e.g. app=web,tier!=db")
     _output(p)
 
+    _resource_parsers(sub)
+
     t = sub.add_parser("tasks", help="fan-out tasks").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = t.add_parser("list", help="recent tasks, newest first")
@@ -376,3 +381,100 @@ def _logs_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="only this cluster (repeatable)")
     p.add_argument("--grep", metavar="REGEX", help="only lines matching it")
     common(p)
+
+
+def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``get``, ``describe``, ``events``, ``delete``, ``scale``, ``restart``: kubectl's
+    verbs on any kind the clusters serve, across the fleet (docs/cli.md)."""
+
+    def where(p: argparse.ArgumentParser, *, cluster_required: bool = False,
+              all_namespaces: bool = False) -> None:
+        p.add_argument("--instance", help="control instance (name or id) whose clusters to "
+                       "ask (default: the instance of --cluster, else the only one)")
+        p.add_argument("--cluster", action="append", metavar="NAME[,NAME…]",
+                       required=cluster_required,
+                       help="only this cluster (repeatable or comma-separated)"
+                       + ("" if cluster_required else "; default: every cluster"))
+        if all_namespaces:
+            g = p.add_mutually_exclusive_group()
+            g.add_argument("-n", "--namespace",
+                           help="namespace (default: default; ignored for cluster-scoped "
+                                "kinds)")
+            g.add_argument("-A", "--all-namespaces", action="store_true",
+                           help="every namespace")
+        else:
+            p.add_argument("-n", "--namespace",
+                           help="the objects' namespace (default: default; ignored for "
+                                "cluster-scoped kinds)")
+
+    def kind(p: argparse.ArgumentParser) -> None:
+        p.add_argument("kind", metavar="KIND",
+                       help="resource type as kubectl takes it: pods, po, deploy, "
+                            "deployments.apps, a CRD's plural or short name")
+
+    def writes(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--confirm", metavar="NAMES",
+                       help="the production clusters' names, comma-separated, as typed "
+                            "confirmation")
+        p.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table",
+                       help="table: one line per object; json|yaml: the outcomes")
+
+    p = sub.add_parser("get", help="list any kind on every cluster at once (kubectl get), "
+                       "CLUSTER first")
+    kind(p)
+    p.add_argument("name", metavar="NAME", nargs="?", help="only the object of that name")
+    where(p, all_namespaces=True)
+    p.add_argument("-l", "--selector", help="label selector, e.g. app=web,tier!=db")
+    p.add_argument("--field-selector", metavar="SELECTOR",
+                   help="field selector, e.g. status.phase=Running")
+    p.add_argument("-o", "--output", choices=("table", "wide", "json", "yaml", "name"),
+                   default="table", help="table (default), wide (more columns), json|yaml "
+                   "(the full objects in a List, docs/cli.md), name (CLUSTER/KIND/NAME)")
+    p.add_argument("-w", "--watch", action="store_true",
+                   help="after the list, print each change as it happens until Ctrl-C")
+    p.add_argument("--output-watch-events", action="store_true",
+                   help="with --watch: an EVENT column (ADDED, MODIFIED, DELETED)")
+
+    p = sub.add_parser("describe", help="kubectl describe of an object on each cluster "
+                       "that has it")
+    kind(p)
+    p.add_argument("names", metavar="NAME", nargs="+", help="the object's name (repeatable)")
+    where(p)
+
+    p = sub.add_parser("events", help="events of the fleet, newest last, or of one object")
+    p.add_argument("kind", metavar="KIND", nargs="?",
+                   help="with NAME: only the events of that object (pods, deploy, …)")
+    p.add_argument("name", metavar="NAME", nargs="?", help="the object's name")
+    where(p, all_namespaces=True)
+    p.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table",
+                   help="output format (default: table)")
+
+    p = sub.add_parser("delete", help="delete objects on the given clusters (guarded)")
+    kind(p)
+    p.add_argument("names", metavar="NAME", nargs="+", help="the objects' names")
+    where(p, cluster_required=True)
+    p.add_argument("--yes", action="store_true",
+                   help="do not ask (required when stdin is not a terminal)")
+    writes(p)
+
+    p = sub.add_parser("scale", help="set the replicas of a Deployment, ReplicaSet, "
+                       "StatefulSet … on the given clusters")
+    kind(p)
+    p.add_argument("names", metavar="NAME", nargs="+", help="the objects' names")
+    p.add_argument("--replicas", type=_replicas, required=True, metavar="N",
+                   help="the new number of replicas (0 or more)")
+    where(p, cluster_required=True)
+    writes(p)
+
+    p = sub.add_parser("restart", help="rollout restart of Deployments, StatefulSets, "
+                       "DaemonSets on the given clusters")
+    kind(p)
+    p.add_argument("names", metavar="NAME", nargs="+", help="the objects' names")
+    where(p, cluster_required=True)
+    writes(p)
+
+
+def _replicas(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number of 0 or more: {text!r}")
+    return int(text)

@@ -30,6 +30,8 @@ class ResourceType:
     scale_subresource: bool = False
     verbs: tuple[str, ...] = VERBS
     subresources: tuple[str, ...] = field(default=())
+    # a CRD version's additionalPrinterColumns: (name, type, jsonPath, priority) each
+    printer_columns: tuple[tuple[str, str, str, int], ...] = ()
 
     @property
     def api_version(self) -> str:
@@ -157,6 +159,10 @@ def crd_types(crd: dict[str, Any]) -> list[ResourceType]:
                 status_subresource="status" in subs,
                 scale_subresource="scale" in subs,
                 subresources=tuple(s for s in ("scale", "status") if s in subs),
+                printer_columns=tuple(
+                    (str(c.get("name", "")), str(c.get("type", "string")),
+                     str(c.get("jsonPath", "")), int(c.get("priority") or 0))
+                    for c in v.get("additionalPrinterColumns") or ()),
             )
         )
     return out

@@ -12,6 +12,14 @@ from ccseone_tui.sandbox.resources import ResourceType
 
 Obj = dict[str, Any]
 Column = tuple[str, str, Callable[[Obj, int], Any]]  # (name, type, cell)
+# Columns of priority 1 (``kubectl get -o wide`` only), by name, as the real printers mark
+# them; every other column has priority 0.
+WIDE: dict[tuple[str, str], frozenset[str]] = {
+    ("", "pods"): frozenset({"IP", "Node", "Nominated Node", "Readiness Gates"}),
+    ("", "nodes"): frozenset({"Internal-IP", "External-IP", "OS-Image", "Kernel-Version",
+                              "Container-Runtime"}),
+    ("apps", "deployments"): frozenset({"Containers", "Images", "Selector"}),
+}
 
 
 def wants_table(accept: str) -> bool:
@@ -103,15 +111,65 @@ def _last_seen(o: Obj, now: int) -> str:
     return age_of(o.get("lastTimestamp") or o["metadata"].get("creationTimestamp"), now)
 
 
+def _pod_ip(o: Obj, _: int) -> Any:
+    return (o.get("status") or {}).get("podIP") or "<none>"
+
+
+def _pod_node(o: Obj, _: int) -> Any:
+    return (o.get("spec") or {}).get("nodeName") or "<none>"
+
+
+def _readiness_gates(o: Obj, _: int) -> str:
+    gates = (o.get("spec") or {}).get("readinessGates") or []
+    if not gates:
+        return "<none>"
+    conditions = {c.get("type"): c.get("status") for c in
+                  (o.get("status") or {}).get("conditions") or []}
+    ready = sum(1 for g in gates if conditions.get(g.get("conditionType")) == "True")
+    return f"{ready}/{len(gates)}"
+
+
+def _node_address(kind: str) -> Callable[[Obj, int], str]:
+    def cell(o: Obj, _: int) -> str:
+        for a in (o.get("status") or {}).get("addresses") or []:
+            if a.get("type") == kind:
+                return str(a.get("address", ""))
+        return "<none>"
+    return cell
+
+
+def _containers(field: str) -> Callable[[Obj, int], str]:
+    def cell(o: Obj, _: int) -> str:
+        spec = ((o.get("spec") or {}).get("template") or {}).get("spec") or {}
+        return ",".join(str(c.get(field, "")) for c in spec.get("containers") or [])
+    return cell
+
+
+def _selector(o: Obj, _: int) -> str:
+    labels = ((o.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "<none>"
+
+
 _NAME: Column = ("Name", "string", _name)
 _AGE: Column = ("Age", "string", _age)
 
 COLUMNS: dict[tuple[str, str], list[Column]] = {
     ("", "pods"): [_NAME, ("Ready", "string", _pod_ready), ("Status", "string", _pod_status),
-                   ("Restarts", "string", _restarts), _AGE],
+                   ("Restarts", "string", _restarts), _AGE, ("IP", "string", _pod_ip),
+                   ("Node", "string", _pod_node),
+                   ("Nominated Node", "string",
+                    lambda o, n: (o.get("status") or {}).get("nominatedNodeName") or "<none>"),
+                   ("Readiness Gates", "string", _readiness_gates)],
     ("", "namespaces"): [_NAME, ("Status", "string", _status("status.phase", "")), _AGE],
     ("", "nodes"): [_NAME, ("Status", "string", _node_status), ("Roles", "string", _node_roles),
-                    _AGE, ("Version", "string", _status("status.nodeInfo.kubeletVersion", ""))],
+                    _AGE, ("Version", "string", _status("status.nodeInfo.kubeletVersion", "")),
+                    ("Internal-IP", "string", _node_address("InternalIP")),
+                    ("External-IP", "string", _node_address("ExternalIP")),
+                    ("OS-Image", "string", _status("status.nodeInfo.osImage", "<unknown>")),
+                    ("Kernel-Version", "string",
+                     _status("status.nodeInfo.kernelVersion", "<unknown>")),
+                    ("Container-Runtime", "string",
+                     _status("status.nodeInfo.containerRuntimeVersion", "<unknown>"))],
     ("", "services"): [_NAME, ("Type", "string", _status("spec.type", "")),
                        ("Cluster-IP", "string", _status("spec.clusterIP", "<none>")),
                        ("External-IP", "string", lambda o, n: "<none>"),
@@ -127,7 +185,9 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
     ("apps", "deployments"): [
         _NAME, ("Ready", "string", _ready_of("spec.replicas", "status.readyReplicas")),
         ("Up-to-date", "integer", _status("status.updatedReplicas")),
-        ("Available", "integer", _status("status.availableReplicas")), _AGE],
+        ("Available", "integer", _status("status.availableReplicas")), _AGE,
+        ("Containers", "string", _containers("name")), ("Images", "string", _containers("image")),
+        ("Selector", "string", _selector)],
     ("apps", "replicasets"): [
         _NAME, ("Desired", "integer", _status("spec.replicas")),
         ("Current", "integer", _status("status.replicas")),
@@ -147,9 +207,55 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
 }
 
 
+def _json_path(path: str) -> Callable[[Obj, int], Any]:
+    """The subset of JSONPath CRD printer columns use: ``.a.b``, ``[0]``, ``[*]`` and
+    ``[?(@.type=="Ready")]``; what it finds, a list when several, else None."""
+    import re
+
+    steps = re.findall(r'\.([^.\[]+)|\[(\*|\d+|\?\(@\.(\w+)=="([^"]*)"\))\]', path)
+
+    def cell(o: Obj, _: int) -> Any:
+        found: list[Any] = [o]
+        for name, index, key, value in steps:
+            nxt: list[Any] = []
+            for cur in found:
+                if name:
+                    if isinstance(cur, dict) and name in cur:
+                        nxt.append(cur[name])
+                elif isinstance(cur, list):
+                    if index == "*":
+                        nxt.extend(cur)
+                    elif index.isdigit():
+                        nxt.extend(cur[int(index):int(index) + 1])
+                    else:
+                        nxt.extend(c for c in cur
+                                   if isinstance(c, dict) and str(c.get(key)) == value)
+            found = nxt
+        if not found:
+            return None
+        return found[0] if len(found) == 1 else found
+    return cell
+
+
+def _printer_column(name: str, typ: str, path: str) -> Column:
+    get = _json_path(path)
+    if typ == "date":  # the server prints a date column as an age, like kubectl's AGE
+        return (name, typ, lambda o, now: age_of(get(o, now), now) if get(o, now) else None)
+    return (name, typ, get)
+
+
+def _crd_columns(rt: ResourceType) -> tuple[list[Column], frozenset[str]]:
+    cols = [_NAME] + [_printer_column(n, t, p) for n, t, p, _ in rt.printer_columns]
+    return cols, frozenset(n for n, _, _, prio in rt.printer_columns if prio > 0)
+
+
 def to_table(rt: ResourceType, objects: list[Obj], resource_version: str,
              extra_meta: dict[str, Any] | None = None) -> Obj:
-    cols = COLUMNS.get(rt.key, [_NAME, _AGE])
+    if rt.printer_columns:  # a CRD with additionalPrinterColumns: NAME, then those
+        cols, wide = _crd_columns(rt)
+    else:
+        cols = COLUMNS.get(rt.key, [_NAME, _AGE])
+        wide = WIDE.get(rt.key, frozenset())
     now = now_ns()
     rows = []
     for o in objects:
@@ -168,7 +274,7 @@ def to_table(rt: ResourceType, objects: list[Obj], resource_version: str,
         "metadata": {"resourceVersion": resource_version, **(extra_meta or {})},
         "columnDefinitions": [
             {"name": name, "type": typ, "format": "name" if name == "Name" else "",
-             "description": "", "priority": 0}
+             "description": "", "priority": 1 if name in wide else 0}
             for name, typ, _ in cols
         ],
         "rows": rows,

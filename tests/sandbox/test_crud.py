@@ -149,8 +149,11 @@ async def test_table_for_kubectl_get(raw: Raw) -> None:
     table = await raw.get("/api/v1/namespaces/kube-system/pods",
                           accept="application/json;as=Table;v=v1;g=meta.k8s.io,application/json")
     assert table["kind"] == "Table"
-    assert [c["name"] for c in table["columnDefinitions"]] == [
+    assert [c["name"] for c in table["columnDefinitions"] if not c["priority"]] == [
         "Name", "Ready", "Status", "Restarts", "Age"]
+    # kubectl's -o wide columns: priority 1, as the real pod printer marks them
+    assert [c["name"] for c in table["columnDefinitions"] if c["priority"]] == [
+        "IP", "Node", "Nominated Node", "Readiness Gates"]
     assert table["rows"][0]["cells"][1:3] == ["1/1", "Running"]
     assert table["rows"][0]["object"]["metadata"]["namespace"] == "kube-system"
 
