@@ -40,6 +40,7 @@ from ccseone_tui.services.resources.model import ClusterDelta, ResourceRow, Reso
 from ccseone_tui.services.resources.table import column_map, headers, row_order, table_rows
 
 PAGE_SIZE = 500  # kubectl's default --chunk-size
+REDISCOVER_AFTER = 60.0  # seconds between two discoveries a miss forces on one cluster
 
 
 class _Answer(NamedTuple):
@@ -96,6 +97,7 @@ class ResourceService:
         # discovery for completion: a dead cluster must not hold the ":" prompt
         self.discovery_timeout = connect_timeout + read_timeout
         self._indexes: dict[str, tuple[int, KindIndex]] = {}  # cluster -> (id(list), index)
+        self._refreshed: dict[str, float] = {}  # cluster -> loop time of a forced discovery
 
     # ---- clusters ---------------------------------------------------------------------------
 
@@ -142,8 +144,19 @@ class ResourceService:
 
     # ---- kinds ------------------------------------------------------------------------------
 
-    async def _index(self, client: Any) -> KindIndex:
-        resources = await client.discover()
+    def _may_refresh(self, cluster: str) -> bool:
+        """Whether a miss may ask the server again: a CRD created since the (disk) cache
+        was filled is found, yet a kind some cluster lacks for good does not cost a full
+        discovery on every read (once per ``REDISCOVER_AFTER`` per cluster)."""
+        now = asyncio.get_running_loop().time()
+        last = self._refreshed.get(cluster)
+        if last is not None and now - last < REDISCOVER_AFTER:
+            return False
+        self._refreshed[cluster] = now
+        return True
+
+    async def _index(self, client: Any, refresh: bool = False) -> KindIndex:
+        resources = await client.discover(refresh=refresh)
         cached = self._indexes.get(client.name)
         if cached is not None and cached[0] == id(resources):
             return cached[1]
@@ -151,13 +164,15 @@ class ResourceService:
         self._indexes[client.name] = (id(resources), index)
         return index
 
-    async def _indexes_of(self, members: Sequence[MemberCluster],
+    async def _indexes_of(self, members: Sequence[MemberCluster], refresh: bool = False,
                           ) -> list[KindIndex | None]:
-        """Each member's discovery index (None: dead, slow or refused), in member order."""
+        """Each member's discovery index (None: dead, slow or refused), in member order;
+        ``refresh``: asked again of the servers (those not asked within a minute)."""
         async def one(cluster: MemberCluster) -> KindIndex | None:
             try:
                 async with asyncio.timeout(self.discovery_timeout):
-                    return await self._index(await self._clusters.client(cluster))
+                    again = refresh and self._may_refresh(cluster.name)
+                    return await self._index(await self._clusters.client(cluster), again)
             except Exception:  # a dead cluster only narrows the names offered
                 return None
 
@@ -177,10 +192,11 @@ class ResourceService:
         if found is not None:
             return found
         members = await self.targets(instance_id)
-        indexes = await self._indexes_of(members)
-        for index in indexes:
-            if index is not None and (found := index.lookup(name)) is not None:
-                return found
+        for refresh in (False, True):  # a miss asks again: the CRD may be new (kubectl too)
+            indexes = await self._indexes_of(members, refresh)
+            for index in indexes:
+                if index is not None and (found := index.lookup(name)) is not None:
+                    return found
         names = set(builtin_names())
         for index in indexes:
             if index is not None:
@@ -202,8 +218,10 @@ class ResourceService:
         is (no request); the server's 404 on its path says otherwise (``refresh``)."""
         if not refresh and is_builtin(info):
             return info
-        resources = await client.discover(refresh=refresh)
-        return match_info(resources, info)
+        found = match_info(await client.discover(refresh=refresh), info)
+        if found is None and not refresh and self._may_refresh(client.name):
+            found = match_info(await client.discover(refresh=True), info)  # new CRD?
+        return found
 
     # ---- get --------------------------------------------------------------------------------
 
