@@ -276,13 +276,15 @@ def _header(w: Writer, obj: Obj, *, created: bool = True) -> None:
 
 
 def _conditions(w: Writer, conds: list[Obj] | None, level: int = 0,
-                columns: Sequence[str] = ("Type", "Status", "Reason")) -> None:
+                columns: Sequence[str] = ("Type", "Status", "Reason"),
+                dashes: bool = True) -> None:
     if not conds:
         w.line(level, "Conditions:", NONE)
         return
     w.line(level, "Conditions:")
     w.line(level + 1, *columns)
-    w.line(level + 1, *("-" * len(c) for c in columns))
+    if dashes:
+        w.line(level + 1, *("-" * len(c) for c in columns))
     keys = [c[0].lower() + c[1:] for c in columns]
     for c in conds:
         cells = []
@@ -301,8 +303,9 @@ def _ports(ports: list[Obj] | None) -> str:
                      + (f" ({p['name']})" if p.get("name") else "") for p in ports)
 
 
-def _container_spec(w: Writer, level: int, c: Obj, status: Obj | None) -> None:
-    w.line(level, f"{c.get('name')}:")
+def _container_spec(w: Writer, level: int, c: Obj, status: Obj | None,
+                    space: str = "") -> None:
+    w.line(level, f"{space}{c.get('name')}:")
     lv = level + 1
     if status is not None and status.get("containerID"):
         w.line(lv, "Container ID:", status["containerID"])
@@ -447,13 +450,12 @@ def _pod_template(w: Writer, level: int, template: Obj | None) -> None:
     if spec.get("initContainers"):
         w.line(level + 1, "Init Containers:")
         for c in spec["initContainers"]:
-            _container_spec(w, level + 2, c, None)
+            _container_spec(w, level + 1, c, None, space=" ")  # kubectl's extra space
     w.line(level + 1, "Containers:")
     for c in spec.get("containers") or []:
-        _container_spec(w, level + 2, c, None)
+        _container_spec(w, level + 1, c, None, space=" ")
     _volumes(w, level + 1, spec.get("volumes"))
-    if spec.get("nodeSelector"):
-        w.map(level + 1, "Node-Selectors:", spec.get("nodeSelector"))
+    w.map(level + 1, "Node-Selectors:", spec.get("nodeSelector"))
     _tolerations(w, level + 1, spec.get("tolerations"))
 
 
@@ -491,7 +493,8 @@ def describe_pod(w: Writer, pod: Obj, rel: Related) -> None:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
     w.line(0, "Name:", meta.get("name", ""))
     w.line(0, "Namespace:", meta.get("namespace", ""))
-    w.line(0, "Priority:", spec.get("priority", 0))
+    if spec.get("priority") is not None:
+        w.line(0, "Priority:", spec["priority"])
     if spec.get("priorityClassName"):
         w.line(0, "Priority Class Name:", spec["priorityClassName"])
     w.line(0, "Service Account:", spec.get("serviceAccountName") or "default")
@@ -537,7 +540,7 @@ def describe_pod(w: Writer, pod: Obj, rel: Related) -> None:
         w.line(0, title)
         for c in containers:
             _container_spec(w, 1, c, statuses.get(c.get("name")) or {})
-    _conditions(w, status.get("conditions"), columns=("Type", "Status"))
+    _conditions(w, status.get("conditions"), columns=("Type", "Status"), dashes=False)
     _volumes(w, 0, spec.get("volumes"))
     w.line(0, "QoS Class:", status.get("qosClass") or "BestEffort")
     w.map(0, "Node-Selectors:", spec.get("nodeSelector"))
