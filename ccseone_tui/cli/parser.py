@@ -138,6 +138,9 @@ _KNOWN_COMMANDS = frozenset({"instances", "clusters", "fleet", "tasks", "logs", 
 # kubectl-shaped commands on any kind across the fleet (cli/resource_cmds.py runs them)
 RESOURCE_COMMANDS = ("get", "describe", "events", "delete", "scale", "restart")
 _KNOWN_COMMANDS = _KNOWN_COMMANDS | frozenset(RESOURCE_COMMANDS)
+# exec and port-forward into pods (cli/shell_cmds.py: it imports only argparse at the top)
+SHELL_COMMANDS = ("exec", "port-forward")
+_KNOWN_COMMANDS = _KNOWN_COMMANDS | frozenset(SHELL_COMMANDS)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -323,6 +326,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     _output(p)
 
     _logs_parser(sub)
+    importlib.import_module("ccseone_tui.cli.shell_cmds").add_parser(sub, _output)
 
     sb = sub.add_parser("sandbox", help="emulated clusters on loopback").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -422,7 +426,8 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p = sub.add_parser("get", help="list any kind on every cluster at once (kubectl get), "
                        "CLUSTER first")
     kind(p)
-    p.add_argument("name", metavar="NAME", nargs="?", help="only the object of that name")
+    p.add_argument("name", metavar="NAME", nargs="?",
+                   help="only the object of that name (or KIND given as TYPE/NAME)")
     where(p, all_namespaces=True)
     p.add_argument("-l", "--selector", help="label selector, e.g. app=web,tier!=db")
     p.add_argument("--field-selector", metavar="SELECTOR",
@@ -438,12 +443,15 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p = sub.add_parser("describe", help="kubectl describe of an object on each cluster "
                        "that has it")
     kind(p)
-    p.add_argument("names", metavar="NAME", nargs="+", help="the object's name (repeatable)")
+    p.add_argument("names", metavar="NAME", nargs="*",
+                   help="the objects' names (KIND may also be given as TYPE/NAME, kubectl's "
+                        "form: describe deploy/web pod/web-1)")
     where(p)
 
     p = sub.add_parser("events", help="events of the fleet, newest last, or of one object")
     p.add_argument("kind", metavar="KIND", nargs="?",
-                   help="with NAME: only the events of that object (pods, deploy, …)")
+                   help="with NAME: only the events of that object (pods, deploy, …; or "
+                        "TYPE/NAME)")
     p.add_argument("name", metavar="NAME", nargs="?", help="the object's name")
     where(p, all_namespaces=True)
     p.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table",
@@ -451,7 +459,9 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
     p = sub.add_parser("delete", help="delete objects on the given clusters (guarded)")
     kind(p)
-    p.add_argument("names", metavar="NAME", nargs="+", help="the objects' names")
+    p.add_argument("names", metavar="NAME", nargs="*",
+                   help="the objects' names (or TYPE/NAME forms instead of KIND NAME, as "
+                        "kubectl: deploy/web)")
     where(p, cluster_required=True)
     p.add_argument("--yes", action="store_true",
                    help="do not ask (required when stdin is not a terminal)")
@@ -460,7 +470,9 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p = sub.add_parser("scale", help="set the replicas of a Deployment, ReplicaSet, "
                        "StatefulSet … on the given clusters")
     kind(p)
-    p.add_argument("names", metavar="NAME", nargs="+", help="the objects' names")
+    p.add_argument("names", metavar="NAME", nargs="*",
+                   help="the objects' names (or TYPE/NAME forms instead of KIND NAME, as "
+                        "kubectl: deploy/web)")
     p.add_argument("--replicas", type=_replicas, required=True, metavar="N",
                    help="the new number of replicas (0 or more)")
     where(p, cluster_required=True)
@@ -469,7 +481,9 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p = sub.add_parser("restart", help="rollout restart of Deployments, StatefulSets, "
                        "DaemonSets on the given clusters")
     kind(p)
-    p.add_argument("names", metavar="NAME", nargs="+", help="the objects' names")
+    p.add_argument("names", metavar="NAME", nargs="*",
+                   help="the objects' names (or TYPE/NAME forms instead of KIND NAME, as "
+                        "kubectl: deploy/web)")
     where(p, cluster_required=True)
     writes(p)
 

@@ -65,6 +65,31 @@ def cluster_names(values: Iterable[str] | None) -> list[str]:
     return out
 
 
+def targets(kind: str, names: Sequence[str]) -> list[tuple[str, str]]:
+    """``KIND NAME...`` or kubectl's ``TYPE/NAME...`` forms → ``[(kind, name)]``."""
+    if "/" not in kind:
+        if not names:
+            raise _Usage(t("rcli.name_required", kind=kind))
+        if any("/" in n for n in names):
+            raise _Usage(t("rcli.type_name_mixed"))
+        return [(kind, n) for n in names]
+    out = []
+    for item in (kind, *names):
+        type_, sep, name = item.partition("/")
+        if not sep or not type_ or not name or "/" in name:
+            raise _Usage(t("rcli.type_name_mixed"))
+        out.append((type_, name))
+    return out
+
+
+def _split_kind(args: argparse.Namespace) -> None:
+    """``get deploy/web`` = ``get deploy web`` (kubectl's TYPE/NAME form)."""
+    if args.kind and "/" in args.kind:
+        if args.name:
+            raise _Usage(t("rcli.type_name_mixed"))
+        [(args.kind, args.name)] = targets(args.kind, ())
+
+
 def _namespace(args: argparse.Namespace) -> str | None:
     """None = every namespace (``-A``); else ``-n`` or ``default``, as kubectl."""
     if getattr(args, "all_namespaces", False):
@@ -120,6 +145,13 @@ async def _resolve(s: Services, kind: str, instance_id: str | None) -> ResourceI
     return info
 
 
+def _cause(exc: BaseException) -> str:
+    """One cluster's failure, short: the API server's message verbatim, or the cause."""
+    from ccseone_tui.services.resources.service import cause_of
+
+    return cause_of(exc)
+
+
 def _ref(cluster: str, info: ResourceInfo, namespace: str | None, name: str) -> ObjectRef:
     return ObjectRef(cluster, info, (namespace or DEFAULT_NAMESPACE) if info.namespaced
                      else None, name)
@@ -161,6 +193,7 @@ async def _table(args: argparse.Namespace, s: Services, kind: str, instance_id: 
 
 
 async def get(args: argparse.Namespace, s: Services) -> int:
+    _split_kind(args)
     clusters = cluster_names(args.cluster)
     instance_id = await _instance_id(args, s, clusters)
     namespace = _namespace(args)
@@ -233,7 +266,7 @@ async def full_list(s: Services, table: ResourceTable, instance_id: str | None,
         if isinstance(result, BaseException):
             if not isinstance(result, Exception):
                 raise result
-            errors[cluster] = str(result)
+            errors[cluster] = _cause(result)
             continue
         result.sort(key=lambda o: ((o.get("metadata") or {}).get("namespace") or "",
                                    (o.get("metadata") or {}).get("name") or ""))
@@ -456,14 +489,14 @@ async def describe(args: argparse.Namespace, s: Services) -> int:
     namespace = args.namespace or DEFAULT_NAMESPACE
     code = EXIT_OK
     first = True
-    for name in args.names:
-        refs, found = await _where(args, s, args.kind, instance_id, namespace, name)
+    for kind, name in targets(args.kind, args.names):
+        refs, found = await _where(args, s, kind, instance_id, namespace, name)
         code = max(code, found)
         for ref in refs:
             try:
                 text = await s.objects.describe(ref)
             except CcseoneError as exc:
-                _err(f"{ref.cluster}: {exc}")
+                _err(f"{ref.cluster}: {_cause(exc)}")
                 code = EXIT_FAILED
                 continue
             if not first:
@@ -486,6 +519,7 @@ def _event_time(obj: dict[str, Any]) -> str:
 
 
 async def events(args: argparse.Namespace, s: Services) -> int:
+    _split_kind(args)
     if args.kind and not args.name:
         raise _Usage(t("rcli.events_need_name", kind=args.kind))
     clusters = cluster_names(args.cluster)
@@ -530,7 +564,7 @@ async def _object_events(args: argparse.Namespace, s: Services,
         try:
             found = await s.objects.events(ref)
         except CcseoneError as exc:
-            _err(f"{ref.cluster}: {exc}")
+            _err(f"{ref.cluster}: {_cause(exc)}")
             code = EXIT_FAILED
             continue
         obj = f"{ref.info.kind.lower()}/{ref.name}"
@@ -571,10 +605,12 @@ async def _write_refs(args: argparse.Namespace, s: Services) -> list[ObjectRef]:
             if m.instance_id != instance_id:
                 raise _Usage(t("rcli.not_in_instance", cluster=m.name,
                                instance=args.instance))
+    pairs = targets(args.kind, args.names)
     s.guard.check_writable()
     s.guard.check_confirmed(members, args.confirm)
-    info = await _resolve(s, args.kind, instance_id or members[0].instance_id)
-    return [_ref(c, info, args.namespace, n) for c in clusters for n in args.names]
+    infos = {kind: await _resolve(s, kind, instance_id or members[0].instance_id)
+             for kind in dict.fromkeys(k for k, _ in pairs)}
+    return [_ref(c, infos[k], args.namespace, n) for c in clusters for k, n in pairs]
 
 
 def _describe_ref(ref: ObjectRef) -> str:

@@ -126,6 +126,8 @@ def test_get_tables(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path,
     # one object by name; a name no cluster has: exit 1
     assert run(tmp_path, "get", "deployment.apps", "web", "--cluster", names[1]) == 0
     assert lines(capsys.readouterr().out)[1][:2] == [names[1], "web"]
+    assert run(tmp_path, "get", "deploy/web", "--cluster", names[2]) == 0
+    assert lines(capsys.readouterr().out)[1][:2] == [names[2], "web"]
     assert run(tmp_path, "get", "deploy", "nothing-here") == 1
     assert 'deployment.apps "nothing-here" not found' in capsys.readouterr().err
 
@@ -226,6 +228,12 @@ def test_describe(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path,
     assert run(tmp_path, "describe", "deploy", "web", "--cluster", names[2]) == 0
     out = capsys.readouterr().out
     assert out.count("Cluster:") == 1 and names[2] in out.splitlines()[0]
+    # kubectl's TYPE/NAME form, several types at once
+    assert run(tmp_path, "describe", "deploy/web", "wdg/w1", "--cluster", names[0]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Cluster:") == 2 and "Kind:         Widget" in out
+    assert run(tmp_path, "describe", "deploy/web", "web") == 2
+    assert "TYPE/NAME" in capsys.readouterr().err
 
     assert run(tmp_path, "describe", "deploy", "nope", "--cluster", names[0]) == 1
     assert f"ccseone: {names[0]}: " in capsys.readouterr().err
@@ -331,14 +339,15 @@ def test_scale_and_restart(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Pat
     assert exit_.value.code == 2
     capsys.readouterr()
 
-    assert run(tmp_path, "restart", "deploy", "web", "--cluster", names[1]) == 0
+    assert run(tmp_path, "restart", "deploy/web", "--cluster", names[1]) == 0
     assert capsys.readouterr().out.strip() == f'{names[1]}: deployment.apps "web" restarted'
     assert run(tmp_path, "get", "deploy", "web", "--cluster", names[1], "-o", "json") == 0
     [item] = json.loads(capsys.readouterr().out)["items"]
     annotations = item["object"]["spec"]["template"]["metadata"]["annotations"]
     assert "kubectl.kubernetes.io/restartedAt" in annotations
     assert run(tmp_path, "restart", "po", "x", "--cluster", names[1]) == 2
-    capsys.readouterr()
+    assert run(tmp_path, "restart", "deploy", "--cluster", names[1]) == 2  # no name
+    assert "NAME" in capsys.readouterr().err
 
 
 def test_get_watch(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path) -> None:

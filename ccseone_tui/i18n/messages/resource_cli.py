@@ -21,6 +21,9 @@ EN: dict[str, str] = {
     "rcli.delete.listing": "To delete ({count}):",
     "rcli.delete.ask": "Delete them? [y/N]",
     "rcli.delete.kept": "Nothing deleted.",
+    "rcli.name_required": "{kind}: name the objects (KIND NAME... or TYPE/NAME...)",
+    "rcli.type_name_mixed": "give either KIND NAME... or only TYPE/NAME forms "
+                            "(deploy/web pod/web-1), not both",
 }
 
 ZH: dict[str, str] = {
@@ -40,4 +43,7 @@ ZH: dict[str, str] = {
     "rcli.delete.listing": "待删除（{count} 个）：",
     "rcli.delete.ask": "确认删除？[y/N]",
     "rcli.delete.kept": "未删除任何对象。",
+    "rcli.name_required": "{kind}：请给出对象名称（KIND NAME... 或 TYPE/NAME...）",
+    "rcli.type_name_mixed": "请只用 KIND NAME... 或只用 TYPE/NAME 形式（deploy/web pod/web-1），"
+                            "不要混用",
 }
