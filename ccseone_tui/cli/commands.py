@@ -278,12 +278,20 @@ async def _resources(args: argparse.Namespace, s: Services) -> int:
     return await run(args, s)
 
 
+async def _shell(args: argparse.Namespace, s: Services) -> int:
+    from ccseone_tui.cli.shell_cmds import run
+
+    return await run(args, s)
+
+
 HANDLERS = {"instances": _instances, "clusters": _clusters, "ns": _ns,
             "templates": _templates, "apps": _apps, "tasks": _tasks, "logs": _logs,
             "fleet": _fleet}
 # get, describe, events, delete, scale, restart (cli/resource_cmds.py)
 HANDLERS.update(dict.fromkeys(("get", "describe", "events", "delete", "scale", "restart"),
                               _resources))
+# exec, port-forward (cli/shell_cmds.py)
+HANDLERS.update(dict.fromkeys(("exec", "port-forward"), _shell))
 
 
 def tell_store_notes(services: Services) -> None:
