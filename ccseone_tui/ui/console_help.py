@@ -44,15 +44,9 @@ def section_key_groups() -> dict[str, list[tuple[str, KeyRows]]]:
 
 
 def fleet_key_group() -> tuple[str, KeyRows]:
-    return (t("nav.fleet"), [
-        ("p", t("fleet.key.pods")),
-        ("d", t("fleet.key.deployments")),
-        ("n", t("fleet.key.nodes")),
-        ("e", t("fleet.key.events")),
-        ("N", t("fleet.key.namespaces")),
-        ("c  C", t("help.fleet.cluster")),
-        ("s  S", t("help.key.sort")),
-    ])
+    from ccseone_tui.ui.views.fleet_keys import help_rows
+
+    return (t("nav.fleet"), help_rows())
 
 
 def logs_key_group() -> tuple[str, KeyRows]:

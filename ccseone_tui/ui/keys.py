@@ -45,6 +45,9 @@ WRITE_BINDING_IDS = frozenset({
     "app.detail.upgrade", "app.detail.rollback", "app.detail.retry", "app.detail.delete",
     "namespace-detail.repair", "namespace-detail.retry", "namespace-detail.edit",
     "namespace-detail.delete", "template.detail-edit", "template.detail-delete",
+    # the Fleet view's row writes (ui/views/fleet_keys.py)
+    "fleet.edit", "fleet.delete", "fleet.scale", "fleet.restart", "fleet.shell",
+    "fleet.port_forward",
 })
 
 

@@ -126,29 +126,65 @@ class WriteFinished(Message):
         super().__init__()
 
 
-class FleetPlanned(Message):
-    """A fleet-view listing began: which clusters are asked, the columns (``FleetResult``)."""
+class BrowserStarted(Message):
+    """The Fleet view's watch began: the kind as resolved, the clusters asked (cache order)
+    and which of them are production."""
 
-    def __init__(self, generation: int, plan: Any) -> None:
+    def __init__(self, generation: int, info: Any, clusters: Sequence[str],
+                 production: Sequence[str]) -> None:
         self.generation = generation
-        self.plan = plan
+        self.info = info
+        self.clusters = list(clusters)
+        self.production = list(production)
         super().__init__()
 
 
-class FleetAnswered(Message):
-    """One cluster answered the fleet view (``ClusterAnswer``: rows or an error)."""
-
-    def __init__(self, generation: int, answer: Any) -> None:
-        self.generation = generation
-        self.answer = answer
-        super().__init__()
-
-
-class FleetDone(Message):
-    """The fleet-view listing ended (every cluster answered, or it was cancelled/failed)."""
+class BrowserDeltas(Message):
+    """``ClusterDelta``s wait in the Fleet view's inbox (one message per batch, not per
+    delta: the view drains the inbox when it paints)."""
 
     def __init__(self, generation: int) -> None:
         self.generation = generation
+        super().__init__()
+
+
+class BrowserEnded(Message):
+    """The Fleet view's watch ended: cancelled (``error`` None) or failed (its cause)."""
+
+    def __init__(self, generation: int, error: str | None) -> None:
+        self.generation = generation
+        self.error = error
+        super().__init__()
+
+
+class KindNames(Message):
+    """Every kind name the instance's clusters serve, for the ``:`` completion."""
+
+    def __init__(self, instance_id: str, names: Sequence[str]) -> None:
+        self.instance_id = instance_id
+        self.names = list(names)
+        super().__init__()
+
+
+class KindResolved(Message):
+    """A name typed after ``:`` resolved to a kind (``info``), or not (``error`` says why,
+    with close names)."""
+
+    def __init__(self, text: str, info: Any, error: str | None) -> None:
+        self.text = text
+        self.info = info
+        self.error = error
+        super().__init__()
+
+
+class DrillReady(Message):
+    """Where Enter on a Fleet view row leads (``Drill`` and the child kind), or None."""
+
+    def __init__(self, generation: int, ref: Any, drill: Any, info: Any) -> None:
+        self.generation = generation
+        self.ref = ref
+        self.drill = drill
+        self.info = info
         super().__init__()
 
 

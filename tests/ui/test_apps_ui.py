@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Select, SelectionList, Static, Tabbed
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.apps import AppTarget
 from ccseone_tui.domain.models import TaskStatus
+from ccseone_tui.i18n import t
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services, open_services
 from ccseone_tui.ui.app import CcseoneApp
@@ -33,7 +34,7 @@ from ccseone_tui.ui.screens.app_task import AppTaskScreen
 from ccseone_tui.ui.screens.app_upgrade import AppUpgradeScreen
 from ccseone_tui.ui.screens.confirm import ConfirmScreen
 from ccseone_tui.ui.screens.diff_screen import DiffScreen
-from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
+from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen, TypedField
 from ccseone_tui.ui.views.apps import AppsView
 from ccseone_tui.ui.widgets.app_history_pane import AppHistoryPane
 from ccseone_tui.ui.widgets.app_logs_pane import AppLogsPane
@@ -166,7 +167,7 @@ async def test_publish_upgrade_compare_rollback_delete(
         typed = await on_screen(pilot, TypedConfirmScreen, "typed confirmation")
         assert typed.expected == PROD
         typed.query_one(Input).value = PROD
-        await click(pilot, "#typed-yes")
+        await click(pilot, "#confirm-yes")
         task = await finish_task(pilot)
         assert task.kind == "app.publish" and len(task.results) == 3
         await settle(pilot)
@@ -206,10 +207,9 @@ async def test_publish_upgrade_compare_rollback_delete(
         assert "bonjour" in diff.new and "hi" in diff.old
         await pilot.press("escape")
         await on_screen(pilot, AppUpgradeScreen, "back to the upgrade")
+        # one dialog: the production name is typed in it, its Upgrade button confirms
+        up.query_one("#typed-production", Input).value = PROD
         await click(pilot, "#submit")
-        typed = await on_screen(pilot, TypedConfirmScreen)
-        typed.query_one(Input).value = PROD
-        await click(pilot, "#typed-yes")
         task = await finish_task(pilot)
         assert task.kind == "app.upgrade" and task.target == "web#2"
         await settle(pilot)
@@ -234,11 +234,9 @@ async def test_publish_upgrade_compare_rollback_delete(
         diff = await on_screen(pilot, DiffScreen, "rollback compare first")
         assert "bonjour" in diff.old and "greeting: hi" in diff.new
         await pilot.press("escape")
-        await on_screen(pilot, AppRollbackScreen)
-        await click(pilot, "#submit")
-        typed = await on_screen(pilot, TypedConfirmScreen)
-        typed.query_one(Input).value = PROD
-        await click(pilot, "#typed-yes")
+        back = await on_screen(pilot, AppRollbackScreen)
+        back.query_one("#typed-production", Input).value = PROD
+        await click(pilot, "#confirm-yes")
         task = await finish_task(pilot)
         assert task.kind == "app.rollback" and task.target == "web#3"
         await settle(pilot)
@@ -254,21 +252,105 @@ async def test_publish_upgrade_compare_rollback_delete(
         await until(pilot, lambda: len(delete.previews) == 3, "delete preview")
         assert all(set(p.objects) == {"ConfigMap/web-config", "Deployment/web"}
                    for p in delete.previews)
-        await click(pilot, "#submit")
-        typed = await on_screen(pilot, TypedConfirmScreen)
+        typed = delete.query_one(TypedField)  # the names typed in the same dialog
         assert typed.expected == f"web,{PROD}"
         # what to type is explained as the app's name and the production cluster's
         prompt = plain(typed.query_one(".prod-warning", Static))
         assert prompt.startswith(f"Type web,{PROD} to confirm") and "app's name" in prompt
-        typed.query_one(Input).value = "web"  # the app name alone is not enough
+        typed.input.value = "web"  # the app name alone is not enough
         await pilot.pause()
-        assert typed.query_one("#typed-yes", Button).disabled
-        typed.query_one(Input).value = f"web,{PROD}"
-        await click(pilot, "#typed-yes")
+        assert delete.query_one("#confirm-yes", Button).disabled
+        typed.input.value = f"web,{PROD}"
+        await click(pilot, "#confirm-yes")
         await finish_task(pilot)
         await settle(pilot)
         await until(pilot, lambda: app.screen is app.main and not view.rows, "app gone")
         assert await services.apps.list_rows("east") == []
+
+
+async def test_upgrade_rollback_delete_ask_in_one_dialog(
+        live: tuple[Services, SandboxFleet]) -> None:
+    """#12 item 5: one dialog per action. Upgrade, rollback and delete asked a second
+    (typed) confirmation after their own dialog; now the production name is typed inside
+    the dialog, whose own button (or y, or Enter in the field) confirms."""
+    from ccseone_tui.domain.apps import PublishRequest
+
+    services, _ = live
+    await services.apps.publish("east", PublishRequest(
+        name="web", template="web", version=None,
+        targets=[AppTarget(PROD, "default"), AppTarget("sandbox-2", "default")]),
+        confirm=PROD)
+    app = CcseoneApp(services, live_probes=False)
+    pushed: list[str] = []
+    push = app.push_screen
+
+    def spy(screen: Any, *args: Any, **kwargs: Any) -> Any:
+        pushed.append(type(screen).__name__)
+        return push(screen, *args, **kwargs)
+
+    app.push_screen = spy  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        view = app.main.query_one(AppsView)
+        await until(pilot, lambda: len(view.rows) == 1, "app listed")
+        view.table.focus()
+
+        # upgrade: Upgrade without the name says so in the dialog, and asks nothing else
+        await pilot.press("u")
+        up = await on_screen(pilot, AppUpgradeScreen)
+        await until(pilot, lambda: len(up.query_one(AppPlanList).plans) == 2, "plan")
+        field = up.query_one(TypedField)
+        assert field.display and field.expected == PROD
+        up.query_one("#values", TextArea).load_text("greeting: v2\nreplicas: 1\n")
+        await click(pilot, "#submit")
+        assert app.screen is up and not up.busy
+        assert PROD in up.query_one("#form-error", FormError).text
+        assert up.focused is field.input
+        await pilot.press(*PROD, "enter")  # typed in the dialog; Enter upgrades
+        task = await finish_task(pilot)
+        assert task.kind == "app.upgrade"
+
+        # rollback to 1: Compare first, then the same dialog confirms
+        await settle(pilot)
+        view.table.focus()
+        await pilot.press("enter")
+        detail = await on_screen(pilot, AppDetailScreen)
+        detail.query_one(TabbedContent).active = "history"
+        history = detail.query_one(AppHistoryPane)
+        await until(pilot, lambda: len(history.rows) == 2, "two revisions")
+        history.query_one("#app-history").move_cursor(row=1)
+        await pilot.pause()
+        await pilot.press("b")
+        await on_screen(pilot, DiffScreen, "compare first")
+        await pilot.press("escape")
+        back = await on_screen(pilot, AppRollbackScreen)
+        yes = back.query_one("#confirm-yes", Button)
+        assert yes.disabled  # the production name is not typed yet
+        assert str(back.query_one(".confirm-hint", Static).render()) == t(
+            "console.confirm.hint")
+        await pilot.press(*PROD)
+        assert not yes.disabled
+        yes.focus()
+        await pilot.press("y")  # y confirms, as in every confirmation
+        task = await finish_task(pilot)
+        assert task.kind == "app.rollback"
+
+        # delete: the names typed in the preview dialog; the line says what is wrong
+        await on_screen(pilot, AppDetailScreen)
+        await pilot.press("d")
+        delete = await on_screen(pilot, AppDeleteScreen)
+        await until(pilot, lambda: delete.loaded, "delete preview")
+        typed = delete.query_one(TypedField)
+        assert typed.expected == f"web,{PROD}"
+        await pilot.press(*"web,x")
+        line = plain(typed.query_one(".typed-match", Static))
+        assert line == t("typed.match.wrong", expected=f"web,{PROD}", position=5)
+        await pilot.press("backspace", *PROD, "enter")
+        await finish_task(pilot)
+        await until(pilot, lambda: app.screen is app.main and not view.rows, "app gone")
+
+    asked = {"ConfirmScreen", "TypedConfirmScreen"} & set(pushed)
+    assert not asked, pushed  # no second dialog for any of the three
 
 
 async def test_detail_tabs_hand_the_keys_to_their_table(
@@ -584,10 +666,8 @@ async def test_unreachable_target_retry_and_forced_conflict(
         up = await on_screen(pilot, AppUpgradeScreen)
         await until(pilot, lambda: len(up.query_one(AppPlanList).plans) == 3, "plan")
         up.query_one("#values", TextArea).load_text("greeting: v2\n")
+        up.query_one("#typed-production", Input).value = PROD
         await click(pilot, "#submit")
-        typed = await on_screen(pilot, TypedConfirmScreen)
-        typed.query_one(Input).value = PROD
-        await click(pilot, "#typed-yes")
         result = await on_screen(pilot, AppTaskScreen, "partial results")
         assert result.task_record.status is TaskStatus.PARTIAL
         await down.set_outage(False)
@@ -612,20 +692,15 @@ async def test_unreachable_target_retry_and_forced_conflict(
         up = await on_screen(pilot, AppUpgradeScreen)
         await until(pilot, lambda: len(up.query_one(AppPlanList).plans) == 3, "plan")
         up.query_one("#values", TextArea).load_text("greeting: v3\n")
+        up.query_one("#typed-production", Input).value = PROD
         await click(pilot, "#submit")
-        typed = await on_screen(pilot, TypedConfirmScreen)
-        typed.query_one(Input).value = PROD
-        await click(pilot, "#typed-yes")
         force = up.query_one("#force", Button)
         await until(pilot, lambda: force.display, "force offered")
         assert "kubectl-edit" in up.query_one("#form-error", FormError).text
         up.action_plan()  # a comparison after the refusal (an edit's replan) keeps it shown
         await settle(pilot)
         assert "kubectl-edit" in up.query_one("#form-error", FormError).text
-        await click(pilot, "#force")
-        typed = await on_screen(pilot, TypedConfirmScreen, "force confirmation")
-        typed.query_one(Input).value = PROD
-        await click(pilot, "#typed-yes")
+        await click(pilot, "#force")  # Force is the confirmation: the same typed name goes
         await finish_task(pilot)
         live_cm = await client.get("v1", "ConfigMap", "web-config", namespace="default")
         assert live_cm["data"]["greeting"] == "v3"

@@ -337,7 +337,7 @@ async def test_production_cluster_needs_its_name_typed(live: Services) -> None:
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, TypedConfirmScreen)
-        yes = dialog.query_one("#typed-yes", Button)
+        yes = dialog.query_one("#confirm-yes", Button)
         await pilot.press(*"pay-pro")
         assert yes.disabled
         await pilot.press("d", "enter")

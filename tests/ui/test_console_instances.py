@@ -13,7 +13,6 @@ from ccseone_tui.i18n import t
 from ccseone_tui.services import Services
 from ccseone_tui.ui.app import CcseoneApp
 from ccseone_tui.ui.console_help import console_commands
-from ccseone_tui.ui.screens.confirm import ConfirmScreen
 from ccseone_tui.ui.screens.help import key_groups
 from ccseone_tui.ui.screens.instance_delete import InstanceDeleteScreen
 from ccseone_tui.ui.screens.instance_detail import InstanceDetailScreen
@@ -66,13 +65,7 @@ async def test_create_instance_through_the_dialog(services: Services, make_app: 
         assert error.text == ""
         form.query_one("#region", Select).value = "cn-north-1"
         form.query_one("#description", Input).value = "West hub"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        confirm = app.screen
-        assert isinstance(confirm, ConfirmScreen)
-        assert t("console.instance.create.confirm", name="west-1", region="cn-north-1") in (
-            plain(confirm.query_one(".dialog-title", Static)))
-        await pilot.press("y")
+        await pilot.press("ctrl+s")  # created at once: no second question, as for a cluster
         await settle(pilot)
         assert app.screen is app.main
         created = await services.instances.get("west-1")
@@ -89,7 +82,7 @@ async def test_name_taken_stays_in_the_form(services: Services, make_app: MakeAp
         await pilot.press("1", "n")
         await pilot.pause()
         form = app.screen
-        await pilot.press(*"staging", "enter", "y")
+        await pilot.press(*"staging", "enter")
         await settle(pilot)
         assert app.screen is form
         assert "already exists" in form.query_one(FormError).text
@@ -122,12 +115,12 @@ async def test_edit_then_delete_with_attached_clusters(services: Services,
         dialog = app.screen
         assert isinstance(dialog, InstanceDeleteScreen)
         assert [c.name for c in dialog.clusters] == ["north-stage-1"]
-        delete = dialog.query_one("#delete", Button)
+        delete = dialog.query_one("#confirm-yes", Button)
         assert delete.disabled  # detaching is an explicit choice
         dialog.query_one(Checkbox).value = True
         await pilot.pause()
         assert not delete.disabled
-        await pilot.click("#delete")
+        await pilot.click("#confirm-yes")
         await settle(pilot)
         assert [i.name for i in await services.instances.list()] == ["prod-east"]
         assert await services.clusters.list("inst-0002") == []

@@ -17,6 +17,8 @@ from ccseone_tui.ui.app import CcseoneApp
 from ccseone_tui.ui.views.fleet import FleetView
 from ccseone_tui.ui.widgets.virtual_table import VirtualTable
 
+from .pilot_helpers import settle, until
+
 SIZE = (140, 40)
 PODS = 3  # replicas of the Deployment in each cluster
 
@@ -53,14 +55,11 @@ async def services(tmp_path: Path, fleet: SandboxFleet) -> AsyncIterator[Service
     await s.close()
 
 
-async def answered(pilot: Pilot[None], view: FleetView) -> None:
-    """Until the listing worker is done and its last batch is on the table."""
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(50):  # FleetDone is a message behind the worker's end: let it land
-        await pilot.pause()
-        if not view.state.running:
-            return
-    raise AssertionError("the fleet listing never finished")
+async def answered(pilot: Pilot[None], view: FleetView, kind: str, count: int) -> None:
+    """Until every cluster answered the watch of ``kind`` and its rows are on the table."""
+    await until(pilot, lambda: view.state.info is not None and view.state.info.plural == kind
+                and view.state.started and not view.state.waiting
+                and view.table.row_count == count, f"{count} {kind} on the table")
 
 
 def status(view: FleetView) -> str:
@@ -80,30 +79,28 @@ async def test_fleet_view(services: Services, fleet: SandboxFleet) -> None:
     names = [c.name for c in fleet.clusters]
     app = CcseoneApp(services, live_probes=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.press("4")
         view = app.main.query_one(FleetView)
-        await answered(pilot, view)
+        await answered(pilot, view, "pods", PODS * 3)
         assert app.main.query_one(ContentSwitcher).current == "fleet"
         pods = view.table
-        assert app.focused is pods and pods.id == "fleet-table-pods"
-        assert pods.row_count == PODS * 3
+        assert app.focused is pods
         assert [c.label for c in pods.columns][:3] == ["CLUSTER", "NAMESPACE", "NAME"]
         assert f"{PODS * 3} pods in 3 clusters" in status(view)
         # production rows carry the mark; the others are plain names
         assert sorted(set(shown_clusters(pods))) == sorted([f"{names[0]} PROD", *names[1:]])
 
-        # kind switch: deployments, then nodes (cluster-scoped: no NAMESPACE column)
-        await pilot.press("d")
-        await answered(pilot, view)
-        assert view.table.id == "fleet-table-deployments" and view.table.row_count == 3
-        assert not pods.display and view.table.display
-        await pilot.press("n")
-        await answered(pilot, view)
-        assert [c.key for c in view.table.columns][:3] == ["cluster", "name", "status"]
-        assert view.table.row_count == 2 * 3
-        await pilot.press("p")
-        await answered(pilot, view)
+        # kind switch (#11: any kind by ":" instead of five keys): deployments, then nodes
+        # (cluster-scoped: no NAMESPACE column), then back to pods, whose table was kept
+        await pilot.press("colon", *"deploy", "enter")
+        await answered(pilot, view, "deployments", 3)
+        assert view.table is not pods and not pods.display and view.table.display
+        await pilot.press("colon", *"no", "enter")
+        await answered(pilot, view, "nodes", 2 * 3)
+        assert [c.key for c in view.table.columns][:3] == ["CLUSTER", "NAME", "STATUS"]
+        await pilot.press("colon", *"pods", "enter")
+        await answered(pilot, view, "pods", PODS * 3)
         assert view.table is pods
 
         # text filter: `/`, type, Enter back to the table; Esc clears it
@@ -121,17 +118,17 @@ async def test_fleet_view(services: Services, fleet: SandboxFleet) -> None:
         assert set(shown_clusters(pods)) == {names[1]}
         assert names[1] in str(view.query_one("#fleet-cluster-bar", Static).render())
         await pilot.press("C", "C")
-        assert view.cluster is None and pods.visible_count == PODS * 3
+        assert view.clusters is None and pods.visible_count == PODS * 3
 
-        # sort (the table's own key) and a dead cluster: its error, the others' rows
-        assert pods.sort_column == "cluster"  # by cluster from the start (#12 item 8)
+        # sort (the table's own key) and a dead cluster: its rows kept but dimmed (a gap,
+        # #11 item 2), named in the status line, the others' rows live
+        assert pods.sort_column == "CLUSTER"  # by cluster from the start (#12 item 8)
         await pilot.press("s")
-        assert pods.sort_column == "namespace"
+        assert pods.sort_column == "NAMESPACE"
         await fleet.clusters[2].set_outage(True)
-        await pilot.press("r")
-        await answered(pilot, view)
+        await until(pilot, lambda: names[2] in view.state.gaps, "the gap")
         text = status(view)
-        assert f"{PODS * 2} pods in 2 clusters" in text
-        assert f"1 cluster unreachable: {names[2]} (" in text
-        assert names[2] not in shown_clusters(pods)
+        assert f"{PODS * 2 + PODS} pods in 2 clusters" in text
+        assert f"{names[2]} unreachable since" in text
+        assert names[2] in shown_clusters(pods) and pods.dimmed == {names[2]}
         await fleet.clusters[2].set_outage(False)

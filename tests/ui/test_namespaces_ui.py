@@ -258,14 +258,14 @@ async def test_create_edit_drift_repair_delete(live: Services) -> None:
         dialog = app.screen
         assert isinstance(dialog, NamespaceDeleteScreen)
         assert "destroys everything in it" in plain(dialog.query_one(".prod-warning", Static))
-        delete = dialog.query_one("#delete", Button)
+        delete = dialog.query_one("#confirm-yes", Button)
         fill(dialog, **{"typed-namespace": "payments"})
         await pilot.pause()
         assert delete.disabled  # the production cluster is still to be typed
         fill(dialog, **{"typed-production": PROD_CLUSTER})
         await pilot.pause()
         assert not delete.disabled
-        await pilot.click("#delete")
+        await pilot.click("#confirm-yes")
         await settle(pilot)
         assert app.screen is app.main
         assert "Namespace payments deleted: 3/3 clusters" in notes(app)

@@ -125,7 +125,7 @@ EN: dict[str, str] = {
     "apps.ui.force": "Force (take the fields over)",
     "apps.ui.force.title": "Force {target}: take over fields owned by another manager?",
     "apps.ui.force.body": "Server-side apply refused because another field manager owns some fields. Forcing makes ccseone their owner; the other manager may change them back.\n",
-    "apps.ui.force.note": "Another field manager owns some of these fields: fix the values, or force to take them over.",
+    "apps.ui.force.note": "Another field manager owns some of these fields: fix the values, or Force to take them over (ccseone becomes their owner; the other manager may change them back).",
     # rollback
     "apps.ui.rollback.title": "Roll {name} back to revision {revision}",
     "apps.ui.rollback.body": "Compare what each target runs now with what revision {revision} puts there, then roll back. A rollback is a new revision with the old template version and values.",
@@ -306,7 +306,7 @@ ZH: dict[str, str] = {
     "apps.ui.force": "强制（接管这些字段）",
     "apps.ui.force.title": "强制 {target}：接管其他管理者拥有的字段？",
     "apps.ui.force.body": "服务端应用被拒绝：部分字段属于其他字段管理者。强制后 ccseone 成为其所有者；其他管理者可能会再改回去。\n",
-    "apps.ui.force.note": "部分字段属于其他字段管理者：请修改参数，或强制接管。",
+    "apps.ui.force.note": "部分字段属于其他字段管理者：请修改参数，或强制接管（ccseone 成为其所有者；其他管理者可能会再改回去）。",
     # rollback
     "apps.ui.rollback.title": "将 {name} 回滚到版本 {revision}",
     "apps.ui.rollback.body": "先对比每个目标当前运行的内容与版本 {revision} 将部署的内容，再回滚。回滚会生成一个使用旧模板版本和参数的新版本。",

@@ -32,7 +32,7 @@ EN: dict[str, str] = {
     # confirmations
     "console.confirm.yes": "Yes",
     "console.confirm.no": "No",
-    "console.confirm.hint": "y confirms · n or Esc cancels",
+    "console.confirm.hint": "y confirms · n or Esc cancels · Enter presses the highlighted button",
     "console.typed.prompt": "Production cluster: type {name} to confirm",
     "console.prompt.hint": "Enter accepts · Esc cancels",
     # forms
@@ -64,8 +64,6 @@ EN: dict[str, str] = {
     # control instances
     "console.instance.create.title": "Create control instance",
     "console.instance.edit.title": "Edit control instance {name}",
-    "console.instance.create.confirm": "Create control instance {name} in region {region}?",
-    "console.instance.create.confirm.body": "Engine local · deletion protection {protection}",
     "console.instance.created": "Control instance {name} created",
     "console.instance.saved": "Control instance {name} saved",
     "console.instance.deleted": "Control instance {name} deleted",
@@ -217,7 +215,7 @@ ZH: dict[str, str] = {
     "console.key.mark": "选中",
     "console.confirm.yes": "确定",
     "console.confirm.no": "取消",
-    "console.confirm.hint": "y 确认 · n 或 Esc 取消",
+    "console.confirm.hint": "y 确认 · n 或 Esc 取消 · Enter 按下高亮的按钮",
     "console.typed.prompt": "生产集群：输入 {name} 以确认",
     "console.prompt.hint": "回车确认 · Esc 取消",
     "console.form.invalid": "{field}：{error}",
@@ -247,8 +245,6 @@ ZH: dict[str, str] = {
     "console.source.idc": "IDC",
     "console.instance.create.title": "创建管控实例",
     "console.instance.edit.title": "编辑管控实例 {name}",
-    "console.instance.create.confirm": "在地域 {region} 创建管控实例 {name}？",
-    "console.instance.create.confirm.body": "引擎 local · 删除保护 {protection}",
     "console.instance.created": "管控实例 {name} 已创建",
     "console.instance.saved": "管控实例 {name} 已保存",
     "console.instance.deleted": "管控实例 {name} 已删除",

@@ -1,5 +1,5 @@
 """polish messages (#12): the key groups F1 adds for the Fleet view, the log viewer, Tasks
-and every dialog; the typed confirmation's live feedback."""
+and every dialog; the typed confirmation's live feedback; the names typed inside the upgrade dialog."""
 
 EN: dict[str, str] = {
     "help.key.sort": "Sort by the next column; S reverses",
@@ -18,6 +18,7 @@ EN: dict[str, str] = {
     "typed.match.wrong": "Does not match {expected}: character {position} differs",
     "typed.match.long": "Does not match {expected}: {extra} characters too many",
     "typed.match.ok": "Matches — Enter confirms",
+    "apps.ui.error.typed": "Production clusters: type {names} in the field above the buttons to confirm",
 }
 
 ZH: dict[str, str] = {
@@ -37,4 +38,5 @@ ZH: dict[str, str] = {
     "typed.match.wrong": "与 {expected} 不一致：第 {position} 个字符不同",
     "typed.match.long": "与 {expected} 不一致：多了 {extra} 个字符",
     "typed.match.ok": "已匹配 — 按 Enter 确认",
+    "apps.ui.error.typed": "生产集群：请在按钮上方的输入框中输入 {names} 以确认",
 }

@@ -1,17 +1,19 @@
 """Delete an app (``d``): what goes, per target — the objects found live by the app labels
 (``apps.delete_preview``), production targets marked, a target that does not answer says so —
-then the app's name typed (and the production clusters' names with it), which goes to the
-service as ``confirm=``."""
+then, in the same dialog, the app's name typed (and the production clusters' names with
+it), which goes to the service as ``confirm=``. One dialog: its Delete button is the
+confirmation (enabled once the preview is in and the names match)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
 
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.models import Task
@@ -19,8 +21,14 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import actions, workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.app_publish import Loaded
-from ccseone_tui.ui.screens.form_screen import FormScreen
-from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
+from ccseone_tui.ui.screens.confirm import (
+    CONFIRM_BINDINGS,
+    NO_ID,
+    YES_ID,
+    ConfirmKeys,
+    confirm_buttons,
+)
+from ccseone_tui.ui.screens.typed_confirm import TypedField
 from ccseone_tui.ui.widgets.form import FormError
 
 if TYPE_CHECKING:
@@ -52,19 +60,20 @@ def expected_text(app: str, previews: list[Any]) -> str:
     return ",".join([app, *production])
 
 
-class AppDeleteScreen(FormScreen[Task | None]):
-    """Its Submit/Cancel buttons behave as in every form dialog (FormScreen)."""
+class AppDeleteScreen(ConfirmKeys, ModalScreen[Task | None]):
+    """The confirmation style of every dialog: Delete / No, ``y``/``n``, the hint line."""
 
     DEFAULT_CSS = """
     AppDeleteScreen #delete-preview { height: auto; max-height: 20; margin-bottom: 1; }
     """
-    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "key.cancel")]
+    BINDINGS: ClassVar[list[Any]] = list(CONFIRM_BINDINGS)
 
     def __init__(self, name: str) -> None:
         super().__init__(id="app-delete")
         localize_bindings(self)
         self.app_name = name
         self.previews: list[Any] = []
+        self.loaded = False
         self.busy = False
 
     @property
@@ -83,13 +92,12 @@ class AppDeleteScreen(FormScreen[Task | None]):
             yield Static(t("apps.ui.delete.body"), classes="confirm-body", markup=False)
             with VerticalScroll(id="delete-preview"):
                 yield Static(t("apps.ui.loading"), id="delete-objects")
+            yield TypedField(self.app_name, t("apps.ui.delete.typed", name=self.app_name))
             yield FormError()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("console.delete"), variant="error", id="submit", disabled=True)
-                yield Button(t("console.cancel"), id="cancel")
+            yield from confirm_buttons(t("console.delete"), danger=True, disabled=True)
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.query_one(Input).focus()
         workers.start(self, self._preview(), name=f"load:app-delete:{self.app_name}",
                       group="load", exclusive=True,
                       description=t("apps.ui.worker.preview", name=self.app_name))
@@ -101,35 +109,57 @@ class AppDeleteScreen(FormScreen[Task | None]):
     def on_loaded(self, message: Loaded) -> None:
         message.stop()
         self.previews = list(message.value)
+        self.loaded = True
         self.query_one("#delete-objects", Static).update(preview_text(self.previews))
-        self.query_one("#submit", Button).disabled = False
+        expected = expected_text(self.app_name, self.previews)
+        self.query_one(TypedField).expect(expected, t("apps.ui.delete.typed", name=expected))
+        self._enable()
 
-    def action_submit(self) -> None:
-        if self.busy or not actions.writable(self.shell):
+    def _enable(self) -> None:
+        ok = self.loaded and not self.busy and self.query_one(TypedField).matched
+        self.query_one(f"#{YES_ID}", Button).disabled = not ok
+
+    def confirm_refused(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._enable()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == NO_ID:
+            self.action_cancel()
+        else:
+            self.submit()
+
+    def submit(self) -> None:
+        if self.busy or not self.loaded or not self.query_one(TypedField).matched \
+                or not actions.writable(self.shell):
             return
         self.busy = True
-        self.query_one("#submit", Button).disabled = True
-        workers.start(self, self._delete(), name=f"flow:app-delete:{self.app_name}",
-                      group="flow", description=t("apps.ui.worker.delete", name=self.app_name))
+        self._enable()
+        workers.start(self, self._delete(self.query_one(TypedField).typed),
+                      name=f"flow:app-delete:{self.app_name}", group="flow",
+                      description=t("apps.ui.worker.delete", name=self.app_name))
 
-    async def _delete(self) -> None:
-        expected = expected_text(self.app_name, self.previews)
-        typed = await self.app.push_screen_wait(TypedConfirmScreen(
-            t("apps.ui.delete.confirm", name=self.app_name),
-            t("apps.ui.delete.confirm.body", count=len(self.previews)), expected=expected,
-            prompt=t("apps.ui.delete.typed", name=expected)))
-        if typed is None:
-            self._ready()
-            return
+    async def _delete(self, typed: str) -> None:
         try:
             task = await self.shell.services.apps.delete(self.instance, self.app_name,
                                                          confirm=typed)
         except CcseoneError as exc:
-            self._ready()
+            self.busy = False
+            self._enable()
             self.query_one(FormError).say(str(exc))
             return
         self.dismiss(task)
 
-    def _ready(self) -> None:
-        self.busy = False
-        self.query_one("#submit", Button).disabled = False
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -3,11 +3,12 @@ message, the mode, and which of its target clusters take it. Below, one line per
 **Compare**: the old and new rendered manifests side by side (``apps.plan`` → ``DiffScreen``).
 The plan is computed in a worker when the dialog opens and again on ``ctrl+r`` / the button.
 
-Upgrade asks for the typed names of production targets (``confirm=``). When server-side
-apply refuses because another field manager owns fields, the dialog says so and offers to
-force (``force_conflicts=True``) after its own confirmation. Clusters left unticked lose
-the app (the service removes its objects there), which the confirmation lists. Dismisses
-with the task.
+One dialog per action: its Upgrade button is the confirmation. The typed names of
+production targets (``confirm=``) are asked inside it, above the buttons. When server-side
+apply refuses because another field manager owns fields, the dialog says so and offers
+Force (``force_conflicts=True``), which goes with the same typed names. Clusters left
+unticked lose the app (the service removes its objects there): the dialog lists them as
+they are unticked. Dismisses with the task.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import actions, workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.app_publish import Loaded, values_editor, values_problem
+from ccseone_tui.ui.screens.typed_confirm import TypedField
 from ccseone_tui.ui.widgets.app_plan import AppPlanList
 from ccseone_tui.ui.widgets.app_render import dry_run_results, is_conflict
 from ccseone_tui.ui.widgets.form import FormError, row
@@ -59,6 +61,7 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
     AppUpgradeScreen #compare-bar > Label { width: 1fr; }
     AppUpgradeScreen #upgrade-results { height: auto; }
     AppUpgradeScreen .form-row { margin-bottom: 0; margin-top: 1; }
+    AppUpgradeScreen #upgrade-leaving { color: $warning; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "cancel", "key.cancel"),
@@ -76,6 +79,7 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
         self.busy = False
         self.conflicted = False  # the last refusal was a conflict: Force is offered
         self.planned: tuple[Any, ...] | None = None  # what the comparison shown was made of
+        self.production: list[str] = []  # production clusters among the targets: typed
         self._replan: Timer | None = None
 
     @property
@@ -115,8 +119,10 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
                     yield Button(t("apps.ui.plan.refresh"), id="plan", compact=True)
                 yield AppPlanList(self.app_name, old_label=t("apps.ui.plan.deployed"),
                                   new_label=t("apps.ui.plan.upgraded"), id="upgrade-plan")
+                yield Static("", id="upgrade-leaving", markup=False)
                 yield FormError()
                 yield Static("", id="upgrade-results")
+            yield TypedField("", "", input_id="typed-production", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("apps.ui.upgrade"), variant="primary", id="submit")
                 yield Button(t("apps.ui.force"), variant="error", id="force")
@@ -126,6 +132,8 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
     def on_mount(self) -> None:
         self.query_one("#batch-row").display = False
         self.query_one("#force").display = False
+        self.query_one("#upgrade-leaving").display = False
+        self.query_one(TypedField).display = False
         self.query_one("#message", Input).focus()
         workers.start(self, self._load(), name=f"load:app-upgrade:{self.app_name}",
                       group="cache:dialog", exclusive=True,
@@ -138,16 +146,26 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
         history = await services.apps.history(self.instance, self.app_name)
         targets = await services.apps.targets(self.instance, self.app_name)
         current = history[0].revision if history else None
-        self.post_message(Loaded("app", (app, template, current, targets)))
+        from ccseone_tui.ui.app_actions import clusters_named
+
+        # every target is written (upgraded, or the app removed there when unticked)
+        clusters = await clusters_named(self.shell, sorted({x.cluster for x in targets}))
+        production = [c.name for c in clusters if services.is_production(c)]
+        self.post_message(Loaded("app", (app, template, current, targets, production)))
         versions = await services.templates.versions(template)
         self.post_message(Loaded("versions", list(versions)))
 
     def on_loaded(self, message: Loaded) -> None:
         message.stop()
         if message.what == "app":
-            app, template, current, targets = message.value
+            app, template, current, targets, self.production = message.value
             self.template = template
             self.targets = list(targets)
+            if self.production:  # their names typed here, not in a second dialog
+                names = ",".join(self.production)
+                field = self.query_one(TypedField)
+                field.expect(names, t("console.typed.prompt", name=names))
+                field.display = True
             self.current_version = current.template_version if current else ""
             self.query_one("#upgrade-current", Static).update(t(
                 "apps.ui.upgrade.current", template=template.name,
@@ -208,6 +226,11 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
                 self.query_one("#batch-size", Input).focus()
                 return None
             batch = int(text)
+        if submitting and self.production and not self.query_one(TypedField).matched:
+            field = self.query_one(TypedField)
+            say(t("apps.ui.error.typed", names=field.expected))
+            field.input.focus()
+            return None
         if submitting:
             say(None)
         return {"version": self.version, "values_yaml": editor.text,
@@ -228,8 +251,25 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
     @on(SelectionList.SelectedChanged)
     def _inputs_changed(self, event: Any) -> None:
         event.stop()
+        if isinstance(event, SelectionList.SelectedChanged):
+            self.show_leaving()
         if self.template is not None:  # loaded: the comparison follows the form
             self.replan_soon()
+
+    def show_leaving(self) -> None:
+        """The targets left unticked lose the app: said in the dialog as they are unticked
+        (the confirmation that listed them is this dialog now)."""
+        picked = {str(v) for v in self.query_one(SelectionList).selected}
+        left = [x for x in self.targets if x.cluster not in picked]
+        line = self.query_one("#upgrade-leaving", Static)
+        line.display = bool(left) and bool(picked)
+        line.update(t("apps.ui.upgrade.leaving") + "\n" + "\n".join(
+            f"  • {x.cluster}/{x.namespace}" for x in left) if left else "")
+
+    @on(Input.Submitted, "#typed-production")
+    def _typed_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
 
     def replan_soon(self) -> None:
         """The comparison follows edits, once they pause (not on every key)."""
@@ -296,22 +336,7 @@ class AppUpgradeScreen(ModalScreen[Task | None]):
                       group="flow", description=t("apps.ui.worker.upgrade", name=self.app_name))
 
     async def _upgrade(self, args: dict[str, Any], force: bool) -> None:
-        from ccseone_tui.ui.app_actions import confirm_targets
-
-        kept = args["targets"]
-        left = [x for x in self.targets if x not in kept]  # the service removes the app there
-        title = t("apps.ui.force.title" if force else "apps.ui.upgrade.confirm",
-                  target=self.app_name, name=self.app_name, count=len(kept))
-        body = t("apps.ui.force.body") if force else ""
-        body += "\n".join(f"  • {x.cluster}/{x.namespace}" for x in kept)
-        if left:
-            body += "\n" + t("apps.ui.upgrade.leaving") + "\n" + "\n".join(
-                f"  • {x.cluster}/{x.namespace}" for x in left)
-        go, typed = await confirm_targets(self.shell, [x.cluster for x in [*kept, *left]],
-                                          title, body.strip("\n"), danger=force or bool(left))
-        if not go:
-            self._ready()
-            return
+        typed = self.query_one(TypedField).typed if self.production else None
         try:
             task = await self.shell.services.apps.upgrade(
                 self.instance, self.app_name, **args, confirm=typed, force_conflicts=force)

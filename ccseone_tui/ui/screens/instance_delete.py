@@ -8,20 +8,28 @@ from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
 from ccseone_tui.domain.models import ControlInstance, MemberCluster
 from ccseone_tui.i18n import t
 from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.screens.confirm import (
+    CONFIRM_BINDINGS,
+    NO_ID,
+    YES_ID,
+    ConfirmKeys,
+    confirm_buttons,
+)
 
 SHOWN = 12  # clusters listed by name; the rest are counted
 
 
-class InstanceDeleteScreen(ModalScreen[bool | None]):
-    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "key.cancel")]
+class InstanceDeleteScreen(ConfirmKeys, ModalScreen[bool | None]):
+    """The confirmation style of every dialog: Delete / No, ``y``/``n``, the hint line."""
+
+    BINDINGS: ClassVar[list[Any]] = list(CONFIRM_BINDINGS)
 
     def __init__(self, instance: ControlInstance, clusters: list[MemberCluster]) -> None:
         super().__init__(id="instance-delete")
@@ -48,26 +56,27 @@ class InstanceDeleteScreen(ModalScreen[bool | None]):
             else:
                 yield Static(t("console.instance.delete.body"), classes="confirm-body",
                              markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("console.delete"), variant="error", id="delete",
-                             disabled=bool(self.clusters))
-                yield Button(t("console.cancel"), id="cancel")
+            yield from confirm_buttons(t("console.delete"), danger=True,
+                                       disabled=bool(self.clusters))
 
     def on_mount(self) -> None:
         if self.clusters:
             self.query_one(Checkbox).focus()
         else:
-            self.query_one("#cancel", Button).focus()
+            self.query_one(f"#{NO_ID}", Button).focus()
 
     @on(Checkbox.Changed)
     def _detach_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.query_one("#delete", Button).disabled = not event.value
+        self.query_one(f"#{YES_ID}", Button).disabled = not event.value
+
+    def confirm_refused(self) -> None:
+        self.query_one(Checkbox).focus()  # detaching the clusters is the choice to make
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "delete":
+        if event.button.id == YES_ID:
             self.dismiss(bool(self.clusters) and self.query_one(Checkbox).value)
         else:
             self.dismiss(None)

@@ -27,7 +27,6 @@ from ccseone_tui.i18n import t
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
-from ccseone_tui.ui.screens.confirm import ConfirmScreen
 from ccseone_tui.ui.screens.form_screen import FormScreen
 from ccseone_tui.ui.widgets.form import FormError, name_problem, row
 
@@ -162,20 +161,9 @@ class InstanceFormScreen(FormScreen[ControlInstance | None]):
             bad_name = name_problem(t("console.field.name"), self.values()["name"])
             self.query_one("#name" if bad_name else "#hub-context").focus()
             return
-        values = self.values()
-        if not self.creating:
-            self._run(values)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run(values)
-
-        self.app.push_screen(ConfirmScreen(
-            t("console.instance.create.confirm", name=values["name"], region=values["region"]),
-            t("console.instance.create.confirm.body",
-              protection=t("common.on") if values["deletion_protection"] else t("common.off")),
-            yes=t("console.create")), answered)
+        # creating asks no second question, as creating a cluster does not: the form, with
+        # its name, region and protection in view, is the confirmation (#12 item 5)
+        self._run(self.values())
 
     def _run(self, values: dict[str, Any]) -> None:
         if values["engine"] is Engine.OCM:  # the hub check takes a few requests: say so

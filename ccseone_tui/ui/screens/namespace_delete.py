@@ -1,6 +1,7 @@
 """Delete a fleet namespace (``d``): what it still holds on each cluster, said plainly —
 deleting a namespace destroys its contents — then the namespace's name typed, and the names
-of the production clusters typed too. The delete button is enabled once both match.
+of the production clusters typed too, each with a line saying what is wrong while typing.
+The delete button is enabled once both match; buttons and keys as in every confirmation.
 
 Dismisses with the production names typed (``confirm=`` for the service, "" when there is
 none), or None: cancelled.
@@ -14,8 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -24,6 +24,14 @@ from ccseone_tui.domain.namespaces import ClusterContents
 from ccseone_tui.i18n import t
 from ccseone_tui.ui import format as fmt
 from ccseone_tui.ui.keys import localize_bindings
+from ccseone_tui.ui.screens.confirm import (
+    CONFIRM_BINDINGS,
+    NO_ID,
+    YES_ID,
+    ConfirmKeys,
+    confirm_buttons,
+)
+from ccseone_tui.ui.screens.typed_confirm import TypedField
 
 
 def kinds_text(by_kind: dict[str, int]) -> str:
@@ -52,12 +60,12 @@ def contents_table(preview: list[ClusterContents]) -> Table:
     return table
 
 
-class NamespaceDeleteScreen(ModalScreen[str | None]):
+class NamespaceDeleteScreen(ConfirmKeys, ModalScreen[str | None]):
     DEFAULT_CSS = """
     NamespaceDeleteScreen #ns-delete-contents { height: auto; max-height: 14; margin-bottom: 1; }
     NamespaceDeleteScreen .ns-note { color: $warning; }
     """
-    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "key.cancel")]
+    BINDINGS: ClassVar[list[Any]] = list(CONFIRM_BINDINGS)
 
     def __init__(self, namespace: FleetNamespace, preview: list[ClusterContents]) -> None:
         super().__init__(id="namespace-delete")
@@ -81,17 +89,14 @@ class NamespaceDeleteScreen(ModalScreen[str | None]):
             if unreachable:
                 yield Static(t("ns_ui.delete.unreachable_note", count=unreachable),
                              classes="confirm-body ns-note", markup=False)
-            yield Static(t("ns_ui.delete.type_name", name=name), classes="confirm-body",
-                         markup=False)
-            yield Input(placeholder=name, id="typed-namespace")
+            yield TypedField(name, t("ns_ui.delete.type_name", name=name),
+                             input_id="typed-namespace")
             if self.production:
-                yield Static(t("console.typed.prompt", name=",".join(self.production)),
-                             classes="prod-warning", markup=False)
-                yield Input(placeholder=",".join(self.production), id="typed-production")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("ns_ui.delete.yes", name=name), variant="error", id="delete",
-                             disabled=True)
-                yield Button(t("console.cancel"), id="cancel")
+                names = ",".join(self.production)
+                yield TypedField(names, t("console.typed.prompt", name=names),
+                                 input_id="typed-production")
+            yield from confirm_buttons(t("ns_ui.delete.yes", name=name), danger=True,
+                                       disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#typed-namespace", Input).focus()
@@ -102,14 +107,18 @@ class NamespaceDeleteScreen(ModalScreen[str | None]):
         return self.query_one("#typed-production", Input).value.strip()
 
     def confirmed(self) -> bool:
-        name_ok = self.query_one("#typed-namespace", Input).value.strip() == self.namespace.name
-        typed = {n.strip() for n in self.typed_production().split(",") if n.strip()}
-        return name_ok and set(self.production) <= typed
+        return all(field.matched for field in self.query(TypedField))
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_one("#delete", Button).disabled = not self.confirmed()
+        self.query_one(f"#{YES_ID}", Button).disabled = not self.confirmed()
+
+    def confirm_refused(self) -> None:
+        for field in self.query(TypedField):
+            if not field.matched:
+                field.input.focus()
+                return
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -122,9 +131,9 @@ class NamespaceDeleteScreen(ModalScreen[str | None]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "delete" and self.confirmed():
+        if event.button.id == YES_ID and self.confirmed():
             self.dismiss(self.typed_production())
-        else:
+        elif event.button.id == NO_ID:
             self.dismiss(None)
 
     def action_cancel(self) -> None:

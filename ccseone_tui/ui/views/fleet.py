@@ -1,30 +1,41 @@
-"""Fleet view (SPEC "Beyond the console"): one kind across every cluster of the instance.
+"""Fleet view (issue #11): any resource kind across every cluster of the instance, live.
 
-Keys: ``p d n e N`` pick the kind (pods, deployments, nodes, events, namespaces), ``/``
-filters, ``c``/``C`` narrow to one cluster and back, ``s``/``S`` sort (the table's), ``r``
-asks again. Every cluster is asked at once; each answer is painted as it lands (answers
-that arrive together are applied in one batch, so 100 clusters cost a few repaints, not
-100). One ``VirtualTable`` per kind, kept while the view lives: switching back shows the
-last rows at once while they are asked again.
+``:`` jumps to a kind (completion from the clusters' discovery; an unknown name is said with
+close ones, the current table kept); the columns are kubectl's, from the server, with
+CLUSTER first. The open kind is watched on every cluster (``services.resources.watch``) in
+one worker; its deltas wait in an inbox and are applied to the table in one update per
+batch (the first at once, then at most every ``BATCH_DELAY``), so 1,000 changes a second
+cost a few repaints. A cluster that goes away keeps its rows, dimmed, and is named in the
+status line until it answers again.
+
+Rows: Enter drills down (Deployment → ReplicaSets → Pods; a Pod → its containers), Esc or
+Backspace goes back; ``space`` marks rows for delete/restart; the row keys call
+``ui/resource_actions.py`` (see ``fleet_keys.py``). Filters: clusters (``c``/``C``
+cycle, ``@`` pick), namespaces (``n``), a label selector (``L``, on the server), text (``/``).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ccseone_tui.i18n import t
+from ccseone_tui.services.resources.kinds import builtin_kind, builtin_names
+from ccseone_tui.services.resources.model import ClusterDelta, ObjectRef, ResourceInfo
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
-from ccseone_tui.ui.views.fleet_rows import KindState, table_columns
+from ccseone_tui.ui.views import fleet_keys
+from ccseone_tui.ui.views.fleet_command import CommandBar
+from ccseone_tui.ui.views.fleet_state import BrowserState, Scope, columns_for, flex_column
+from ccseone_tui.ui.widgets.browser_table import BrowserTable
 from ccseone_tui.ui.widgets.columns_more import ColumnsMore
 from ccseone_tui.ui.widgets.empty_state import EmptyState
 from ccseone_tui.ui.widgets.table_model import Cells
@@ -33,9 +44,10 @@ from ccseone_tui.ui.widgets.virtual_table import VirtualTable
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
 
-KIND_KEYS: tuple[tuple[str, str], ...] = (
-    ("p", "pods"), ("d", "deployments"), ("n", "nodes"), ("e", "events"), ("N", "namespaces"))
-BATCH_DELAY = 0.08  # s: answers arriving within this window are painted together
+DEFAULT_KIND = "pods"
+BATCH_DELAY = 0.05  # s: deltas arriving within this window are painted together
+KEPT_TABLES = 4  # scopes whose table (and rows) stay for a quick way back
+WATCH_GROUP = "stream:fleet"  # a live stream: never completes while the section is shown
 
 
 class FleetView(Vertical):
@@ -47,29 +59,28 @@ class FleetView(Vertical):
     FleetView #fleet-tables { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[Any]] = [
-        *(Binding(key, f"kind('{kind}')", f"fleet.key.{kind}", show=False, id=f"fleet.{kind}")
-          for key, kind in KIND_KEYS),
-        Binding("c", "cluster(1)", "fleet.key.cluster", id="fleet.cluster"),
-        Binding("C", "cluster(-1)", "fleet.key.cluster_back", show=False),
-        Binding("slash", "focus_filter", "key.filter", key_display="/"),
-        Binding("escape", "leave", "key.leave", show=False),
-    ]
+    BINDINGS: ClassVar[list[Any]] = fleet_keys.bindings()
 
     def __init__(self) -> None:
         super().__init__(id=self.section_id, classes="section-view")
         localize_bindings(self)
-        self.kind = "pods"
-        self.states: dict[str, KindState] = {}
-        self.tables: dict[str, VirtualTable] = {}
-        self.cluster: str | None = None  # only this cluster's rows, or every cluster
+        self.scope = Scope(DEFAULT_KIND)
+        self.states: dict[Scope, BrowserState] = {}
+        self.tables: dict[Scope, BrowserTable] = {}
+        self.back_stack: list[tuple[Scope, str | None]] = []  # drill-downs to go back to
+        self.clusters: frozenset[str] | None = None  # only these clusters' rows, or all
+        self.namespaces: frozenset[str] | None = None
         self.filter_text = ""
         self.generation = 0
         self.loaded = False
+        self.table_updates = 0  # batches applied (tests check deltas are coalesced)
         self._instance_id: str | None = None
+        self._inbox: list[ClusterDelta] = []
         self._pending: dict[str, Cells | None] = {}
+        self._signalled = False
         self._flush_timer: Timer | None = None
         self._flush_scheduled = False
+        self._kind_names: list[str] | None = None
 
     @property
     def shell(self) -> CcseoneApp:
@@ -82,6 +93,7 @@ class FleetView(Vertical):
             yield ColumnsMore(id="fleet-more")
             yield Input(placeholder=t("filter.placeholder"), classes="view-filter", compact=True,
                         id="fleet-filter")
+        yield CommandBar(id="fleet-command")
         with Horizontal(id="fleet-kinds"):
             yield Static("", id="fleet-kind-bar")
             yield Static("", id="fleet-cluster-bar")
@@ -91,47 +103,73 @@ class FleetView(Vertical):
     def on_mount(self) -> None:
         self.refresh_chrome()
 
-    # ---- the current kind ----------------------------------------------------------------
+    # ---- the current scope ---------------------------------------------------------------
 
     @property
-    def state(self) -> KindState:
-        state = self.states.get(self.kind)
+    def state(self) -> BrowserState:
+        state = self.states.get(self.scope)
         if state is None:
-            state = self.states[self.kind] = KindState(self.kind)
+            state = self.states[self.scope] = BrowserState(self.scope)
         return state
 
     @property
-    def table(self) -> VirtualTable:
-        table = self.tables.get(self.kind)
+    def table(self) -> BrowserTable:
+        table = self.tables.get(self.scope)
         if table is None:
-            table = VirtualTable(table_columns(self.kind), id=f"fleet-table-{self.kind}",
-                                 flex="message",  # events: the message takes the free width
-                                 empty_text=t("fleet.empty.loading"),
-                                 no_match_text=t("filter.no_match", text=self.filter_text))
-            # cluster first; ties keep each cluster's list order (namespace, then name, as
-            # the API server lists them), so rows of one cluster stay together as they stream
-            table.sort_by("cluster")
-            self.tables[self.kind] = table
-            self.query_one("#fleet-tables", Vertical).mount(table)
+            table = self._new_table(self._headers())
+            self.tables[self.scope] = table
+            self._forget_old_scopes()
         return table
 
-    def action_kind(self, kind: str) -> None:
-        if kind == self.kind:
-            return
-        self._flush()  # the previous kind's last answers belong to its table
-        self.kind = kind
+    def _headers(self) -> tuple[str, ...]:
+        state = self.state
+        if state.columns is not None:
+            return state.columns
+        info = state.info
+        lead = ("CLUSTER", "NAMESPACE") if info is None or info.namespaced else ("CLUSTER",)
+        return (*lead, "NAME", "AGE")  # until the first cluster answers: kubectl's minimum
+
+    def _new_table(self, headers: tuple[str, ...]) -> BrowserTable:
+        table = BrowserTable(columns_for(headers), flex=flex_column(headers),
+                             empty_text=t("fleet.empty.loading"),
+                             no_match_text=t("filter.no_match", text=self.filter_text))
+        table.sort_by(headers[0])  # cluster, then namespace, then name (the row key)
+        self.query_one("#fleet-tables", Vertical).mount(table)
+        for other in self.query_one("#fleet-tables", Vertical).children:
+            other.display = other is table
+        return table
+
+    def _forget_old_scopes(self) -> None:
+        """Keep the tables of the last few scopes (and the back stack's); drop the rest."""
+        keep = {self.scope, *(scope for scope, _ in self.back_stack[-KEPT_TABLES:])}
+        for scope in list(self.tables)[:-KEPT_TABLES]:
+            if scope not in keep:
+                self.tables.pop(scope).remove()
+                self.states.pop(scope, None)
+
+    def _show_scope(self, scope: Scope, info: ResourceInfo, cursor: str | None = None) -> None:
+        """Switch the table to ``scope`` and watch it (its last rows shown at once)."""
+        self._flush()  # the previous scope's last deltas belong to its table
+        self.scope = scope
+        self.state.info = info
         table = self.table
-        for other in self.tables.values():
+        for other in self.query_one("#fleet-tables", Vertical).children:
             other.display = other is table
         table.set_filter(self.filter_text)
-        self._apply_cluster()
+        self._apply_predicate()
+        if cursor is not None:
+            row = table._model.row_of(cursor)
+            if row is not None:
+                table.move_cursor(row)
+        self.refresh_bindings()
         self.reload()
-        table.focus()
+        if not self.query_one(CommandBar).is_open:
+            table.focus()
 
-    # ---- loading -------------------------------------------------------------------------
+    # ---- watching ------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Ask every cluster again (section shown, ``r``, kind switched)."""
+        """Watch the current scope again (section shown, ``r``, scope changed)."""
         instance = self.shell.current_instance
         if instance is None:
             self.loaded = True
@@ -139,65 +177,105 @@ class FleetView(Vertical):
             return
         if instance.id != self._instance_id:  # another instance: nothing shown is its
             self._instance_id = instance.id
-            self._forget_rows()
+            self._forget_everything()
+        info = self.state.info or builtin_kind(self.scope.kind)
+        if info is None:  # a custom kind of the previous instance: back to pods
+            self.scope = Scope(DEFAULT_KIND)
+            info = builtin_kind(DEFAULT_KIND)
+        assert info is not None
+        self.state.info = info
         self.generation += 1
-        self._pending.clear()
+        self._inbox.clear()
+        self._signalled = False
         self.loaded = True
-        kind = self.kind
         workers.start(
-            self, self._list(self.generation, kind, instance.id), name=f"fleet:{kind}",
-            group="fleet", exclusive=True,
-            description=t("worker.fleet.get", kind=t(f"fleet.key.{kind}"),
-                          instance=instance.name))
+            self, self._watch(self.generation, self.scope, info, instance.id),
+            name=f"fleet:{info.plural}", group=WATCH_GROUP, exclusive=True,
+            description=t("worker.fleet.watch", kind=info.plural, instance=instance.name))
+        self.refresh_chrome()
 
-    async def _list(self, generation: int, kind: str, instance_id: str) -> None:
-        fleet = self.shell.services.fleet
+    def leave(self) -> None:
+        """The section is hidden: stop watching (``reload`` starts again when shown)."""
+        self.generation += 1
+        self.app.workers.cancel_group(self.app, WATCH_GROUP)
+        self.state.done()
+
+    async def _watch(self, generation: int, scope: Scope, info: ResourceInfo,
+                     instance_id: str) -> None:
+        services = self.shell.services
+        resources = services.resources
+        error: str | None = None
         try:
-            plan = await fleet.plan(kind, instance_id)
-            self.post_message(msg.FleetPlanned(generation, plan))
-            async for answer in fleet.stream(kind, instance_id):
-                self.post_message(msg.FleetAnswered(generation, answer))
+            targets = await resources.targets(instance_id, scope.clusters)
+            production = [c.name for c in targets if services.guard.is_production(c)]
+            self.post_message(msg.BrowserStarted(generation, info, [c.name for c in targets],
+                                                 production))
+            stream = resources.watch(info, instance_id, clusters=scope.clusters,
+                                     namespace=scope.namespace,
+                                     label_selector=scope.label_selector,
+                                     field_selector=scope.field_selector)
+            async with contextlib.aclosing(stream):
+                async for delta in stream:
+                    if generation != self.generation:
+                        break
+                    self._inbox.append(delta)  # drained by the view, one batch per frame
+                    if not self._signalled:
+                        self._signalled = True
+                        self.post_message(msg.BrowserDeltas(generation))
+        except Exception as exc:  # an invalid selector, an instance gone: said in the view
+            error = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         finally:
-            self.post_message(msg.FleetDone(generation))
+            self.post_message(msg.BrowserEnded(generation, error))
 
-    def _forget_rows(self) -> None:
-        self.states.clear()
-        self.cluster = None
-        for table in self.tables.values():
-            table.set_rows([])
+    def _forget_everything(self) -> None:
+        self._inbox.clear()
+        self.back_stack.clear()
+        self.clusters = self.namespaces = None
+        self._kind_names = None
+        for scope, table in list(self.tables.items()):
+            if scope != self.scope:
+                self.tables.pop(scope).remove()
+            else:
+                table.set_rows([])
+                table.clear_marks()
+        self.states = {}
+        if self.state.info is None or builtin_kind(self.scope.kind) is None:
+            self.scope = Scope(DEFAULT_KIND)
 
-    @on(msg.FleetPlanned)
-    def _planned(self, message: msg.FleetPlanned) -> None:
+    @on(msg.BrowserStarted)
+    def _started(self, message: msg.BrowserStarted) -> None:
         message.stop()
         if message.generation == self.generation:
-            self._queue(self.state.begin(message.plan))
-            if self.cluster is not None and self.cluster not in message.plan.clusters:
-                self.cluster = None
-                self._apply_cluster()
+            self._queue_changes(self.state.begin(message.info, message.clusters,
+                                                 message.production))
+            if self.clusters is not None and not self.clusters & set(message.clusters):
+                self.clusters = None
+                self._apply_predicate()
             self.refresh_chrome()
 
-    @on(msg.FleetAnswered)
-    def _answered(self, message: msg.FleetAnswered) -> None:
+    @on(msg.BrowserDeltas)
+    def _deltas(self, message: msg.BrowserDeltas) -> None:
         message.stop()
         if message.generation == self.generation:
-            self._queue(self.state.answer(message.answer))
+            self._queue_changes({})
 
-    @on(msg.FleetDone)
-    def _done(self, message: msg.FleetDone) -> None:
+    @on(msg.BrowserEnded)
+    def _ended(self, message: msg.BrowserEnded) -> None:
         message.stop()
         if message.generation == self.generation:
-            self.state.running = False
             self._flush()
+            self.state.done(message.error)
+            self.refresh_chrome()
 
-    def _queue(self, changes: dict[str, Cells | None]) -> None:
-        """Batch answers: the first paints at once, later ones at most every BATCH_DELAY."""
+    def _queue_changes(self, changes: dict[str, Cells | None]) -> None:
+        """Batch: the first paint at once, later ones at most every BATCH_DELAY."""
         self._pending.update(changes)
         if self._flush_scheduled:
             return
         self._flush_scheduled = True
         if self.table.row_count:
             self._flush_timer = self.set_timer(BATCH_DELAY, self._flush, name="fleet-batch")
-        else:  # after the messages already queued (answers that landed together)
+        else:  # after the messages already queued (deltas that landed together)
             self.call_later(self._flush)
 
     def _flush(self) -> None:
@@ -206,15 +284,43 @@ class FleetView(Vertical):
             self._flush_timer.stop()
             self._flush_timer = None
         pending, self._pending = self._pending, {}
+        inbox, self._inbox = self._inbox, []
+        self._signalled = False
+        state = self.state
+        now = self.shell.now()
+        for delta in inbox:
+            pending.update(state.apply(delta, now))
         table = self.table
+        if state.columns is not None and state.columns != tuple(c.key for c in table.columns):
+            table = self._replace_table(state.columns)
         if pending:
+            self.table_updates += 1
             if not table.row_count and None not in pending.values():
                 table.set_rows(list(pending.items()))  # type: ignore[arg-type]
             else:
                 table.update_rows(pending)
+                if table.marked:
+                    table.forget_marks({k for k, v in pending.items() if v is None})
+        table.set_dimmed(frozenset(state.gaps))
         self.refresh_chrome()
 
-    # ---- filter and cluster --------------------------------------------------------------
+    def _replace_table(self, headers: tuple[str, ...]) -> BrowserTable:
+        """The server's columns differ from the ones shown: a new table, its rows kept."""
+        old = self.tables[self.scope]
+        focused = old.has_focus
+        sort = (old.sort_column, old.sort_reverse)
+        table = self._new_table(headers)
+        if sort[0] in headers:
+            table.sort_by(sort[0], sort[1])
+        table.set_filter(self.filter_text)
+        self.tables[self.scope] = table
+        old.remove()
+        self._apply_predicate()
+        if focused:
+            table.focus()
+        return table
+
+    # ---- filters -------------------------------------------------------------------------
 
     @on(Input.Changed, "#fleet-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -240,26 +346,272 @@ class FleetView(Vertical):
 
     def action_cluster(self, step: int) -> None:
         """Cycle: every cluster, then each asked cluster in turn, then every cluster again."""
-        choices: list[str | None] = [None, *self.state.clusters]
-        index = choices.index(self.cluster) if self.cluster in choices else 0
-        self.cluster = choices[(index + step) % len(choices)]
-        self._apply_cluster()
+        choices: list[frozenset[str] | None] = [None, *(frozenset({c})
+                                                       for c in self.state.clusters)]
+        index = choices.index(self.clusters) if self.clusters in choices else 0
+        self.clusters = choices[(index + step) % len(choices)]
+        self._apply_predicate()
         self.refresh_chrome()
 
-    def _apply_cluster(self) -> None:
-        if self.cluster is None:
+    def _apply_predicate(self) -> None:
+        clusters, namespaces = self.clusters, self.namespaces
+        if clusters is None and namespaces is None:
             self.table.set_predicate(None)
+            return
+
+        def keep(key: str, _cells: Cells) -> bool:
+            cluster, namespace, _ = key.split("/", 2)
+            return (clusters is None or cluster in clusters) and \
+                (namespaces is None or namespace in namespaces)
+
+        self.table.set_predicate(keep)
+
+    # ---- the command line (:, n, @, L) ---------------------------------------------------
+
+    def action_command(self, mode: str) -> None:
+        bar = self.query_one(CommandBar)
+        if mode == "kind":
+            bar.open(mode, "", self._kind_names or builtin_names())
+            if self._kind_names is None:
+                self._load_kind_names()
+        elif mode == "namespace":
+            if self.state.info is not None and not self.state.info.namespaced:
+                self.notify(t("fleet.namespace.cluster_scoped", kind=self.state.info.plural),
+                            severity="warning", timeout=4)
+                return
+            seen = sorted({key.split("/", 2)[1] for keys in self.state.owned.values()
+                           for key in keys})
+            bar.open(mode, ",".join(sorted(self.namespaces or ())), seen)
+        elif mode == "clusters":
+            bar.open(mode, ",".join(sorted(self.clusters or ())), self.state.clusters)
         else:
-            prefix = f"{self.cluster}/"
-            self.table.set_predicate(lambda key, _cells: key.startswith(prefix))
+            bar.open(mode, self.scope.label_selector or "", [])
+        self.refresh_chrome()
+
+    def _load_kind_names(self) -> None:
+        instance = self.shell.current_instance
+        if instance is not None:
+            workers.start(self, self._kinds(instance.id), name="fleet:kinds",
+                          group="fleet-kinds", exclusive=True,
+                          description=t("worker.fleet.kinds", instance=instance.name))
+
+    async def _kinds(self, instance_id: str) -> None:
+        names = await self.shell.services.resources.kind_names(instance_id)
+        self.post_message(msg.KindNames(instance_id, names))
+
+    @on(msg.KindNames)
+    def _kind_names_loaded(self, message: msg.KindNames) -> None:
+        message.stop()
+        if message.instance_id == self._instance_id:
+            self._kind_names = message.names
+            bar = self.query_one(CommandBar)
+            if bar.is_open and bar.mode == "kind":
+                bar.set_names(message.names)
+
+    @on(CommandBar.Closed)
+    def _command_closed(self, event: CommandBar.Closed) -> None:
+        event.stop()
+        self.focus_content()
+        self.refresh_chrome()
+
+    @on(CommandBar.Submitted)
+    def _command(self, event: CommandBar.Submitted) -> None:
+        event.stop()
+        bar = self.query_one(CommandBar)
+        value = event.value
+        if event.mode == "kind":
+            self._jump(value)
+            return
+        if event.mode == "namespace":
+            self.namespaces = _items(value)
+            self._apply_predicate()
+        elif event.mode == "clusters":
+            wanted = _items(value)
+            unknown = sorted((wanted or frozenset()) - set(self.state.clusters))
+            if unknown:
+                bar.show_error(t("fleet.clusters.unknown", clusters=", ".join(unknown)))
+                return
+            self.clusters = wanted
+            self._apply_predicate()
+        elif event.mode == "labels":
+            info = self.state.info
+            if value != (self.scope.label_selector or "") and info is not None:
+                bar.close()
+                self._show_scope(self.scope.with_labels(value), info)
+                return
+        bar.close()
+        self.focus_content()
+        self.refresh_chrome()
+
+    def _jump(self, text: str) -> None:
+        """``:KIND`` — a built-in at once; any other name through discovery (a worker)."""
+        if not text:
+            self.query_one(CommandBar).close()
+            self.focus_content()
+            return
+        instance = self.shell.current_instance
+        info = builtin_kind(text)
+        if info is not None:
+            self._open_kind(text, info)
+        elif instance is not None:
+            workers.start(self, self._resolve(text, instance.id), name="fleet:resolve",
+                          group="fleet-resolve", exclusive=True,
+                          description=t("worker.fleet.resolve", kind=text))
+
+    async def _resolve(self, text: str, instance_id: str) -> None:
+        from ccseone_tui.services.resources.kinds import UnknownKind
+
+        try:
+            info = await self.shell.services.resources.resolve(text, instance_id)
+        except UnknownKind as exc:
+            self.post_message(msg.KindResolved(text, None, str(exc)))
+            return
+        self.post_message(msg.KindResolved(text, info, None))
+
+    @on(msg.KindResolved)
+    def _resolved(self, message: msg.KindResolved) -> None:
+        message.stop()
+        bar = self.query_one(CommandBar)
+        if message.info is None:  # said in the command line, the text kept to fix
+            if bar.is_open:
+                bar.show_error(message.error)
+            else:
+                self.notify(message.error or "", severity="error")
+            return
+        self._open_kind(message.text, message.info)
+
+    def _open_kind(self, text: str, info: ResourceInfo) -> None:
+        self.query_one(CommandBar).close()
+        self.back_stack.clear()
+        self._show_scope(Scope(text), info)
+
+    # ---- rows: marks, drill-down, actions ------------------------------------------------
+
+    def cursor_ref(self) -> ObjectRef | None:
+        key = self.table.cursor_key
+        return None if key is None else self.state.ref(key)
+
+    def selected_refs(self) -> list[ObjectRef]:
+        """The marked rows (those still listed), else the cursor's."""
+        table, state = self.table, self.state
+        marked = [state.ref(key) for key in sorted(table.marked) if table.get_row(key)]
+        refs = [ref for ref in marked if ref is not None]
+        if refs:
+            return refs
+        ref = self.cursor_ref()
+        return [] if ref is None else [ref]
+
+    def action_mark(self) -> None:
+        table = self.table
+        key = table.cursor_key
+        if key is not None:
+            table.toggle_mark(key)
+            table.move_cursor(table.cursor_row + 1)
+            self.refresh_chrome()
+
+    @on(VirtualTable.RowSelected)
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        ref = self.state.ref(event.key)
+        if ref is None:
+            return
+        if (ref.info.group, ref.info.plural) == ("", "pods"):
+            self._call("containers", ref)
+            return
+        workers.start(self, self._drill(self.generation, ref), name="fleet:drill",
+                      group="fleet-drill", exclusive=True,
+                      description=t("worker.fleet.drill", name=ref.name))
+
+    async def _drill(self, generation: int, ref: ObjectRef) -> None:
+        drill = await self.shell.services.objects.drill(ref)
+        info = None
+        if drill is not None:
+            name = f"{drill.kind}.{drill.group}" if drill.group else drill.kind
+            info = await self.shell.services.resources.resolve(name, self._instance_id)
+        self.post_message(msg.DrillReady(generation, ref, drill, info))
+
+    @on(msg.DrillReady)
+    def _drilled(self, message: msg.DrillReady) -> None:
+        message.stop()
+        drill, info = message.drill, message.info
+        if drill is None or info is None:  # leads nowhere: what it is, then
+            self._call("describe", message.ref)
+            return
+        parent = message.ref
+        scope = Scope(info.plural, clusters=(drill.cluster,), namespace=drill.namespace,
+                      label_selector=drill.label_selector, field_selector=drill.field_selector,
+                      owner_uid=drill.owner_uid,
+                      title=t("fleet.crumb.drill", parent=f"{parent.info.plural}/{parent.name}",
+                              kind=info.plural))
+        self.back_stack.append((self.scope, parent.key))
+        self._show_scope(scope, info)
+
+    def action_back(self) -> bool:
+        """Back to the table a drill-down came from, its cursor on the row drilled into."""
+        if not self.back_stack:
+            return False
+        scope, cursor = self.back_stack.pop()
+        info = self.states[scope].info if scope in self.states else builtin_kind(scope.kind)
+        if info is None:
+            return False
+        self._show_scope(scope, info, cursor)
+        return True
+
+    def action_row(self, name: str) -> None:
+        if name in ("delete", "restart"):
+            refs = self.selected_refs()
+            if refs:
+                self._call(name, refs)
+            return
+        ref = self.cursor_ref()
+        if ref is None:
+            return
+        if name == "copy":
+            refs = self.selected_refs()
+            self._call("copy", "\n".join(r.name for r in refs),
+                       t("fleet.copy.names", count=len(refs)))
+            return
+        self._call(name, ref)
+
+    def action_forwards(self) -> None:
+        self._call("forwards")
+
+    def _call(self, name: str, *args: Any) -> None:
+        """Run a row action of ``ui/resource_actions.py`` (imported on first use)."""
+        from ccseone_tui.ui import resource_actions
+
+        function = {"yaml": "show_yaml", "events": "show_events",
+                    "previous": "logs"}.get(name, name)
+        kwargs: dict[str, Any] = {}
+        if name == "previous":
+            kwargs["previous"] = True
+        if name in ("delete", "restart", "scale", "edit"):
+            kwargs["on_done"] = self._written
+        try:
+            getattr(resource_actions, function)(self.app, *args, **kwargs)
+        except NotImplementedError:
+            self.notify(t("fleet.action.not_ready", action=name), severity="warning")
+
+    def _written(self) -> None:
+        """A write finished: the marks have served (the rows change by themselves)."""
+        self.table.clear_marks()
+        self.refresh_chrome()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "row" and parameters:
+            return fleet_keys.applies(str(parameters[0]), self.state.info)
+        return True
 
     def action_leave(self) -> None:
-        """Esc: clear the filter first; a second Esc goes back to the sidebar."""
+        """Esc: clear the filter, then the marks, then back a drill-down, then the sidebar."""
         box = self.query_one("#fleet-filter", Input)
         if box.value:
             box.value = ""
             self.focus_content()
-        else:
+        elif self.table.marked:
+            self.table.clear_marks()
+            self.refresh_chrome()
+        elif not self.action_back():
             self.screen.query_one("#sidebar").focus()
 
     def focus_content(self) -> None:
@@ -271,28 +623,46 @@ class FleetView(Vertical):
     # ---- chrome --------------------------------------------------------------------------
 
     def refresh_chrome(self) -> None:
-        """Status line, kind bar, cluster bar and empty state after anything changed."""
+        """Status line, breadcrumb, filter bar and empty state after anything changed."""
         instance = self.shell.current_instance
         state = self.state
         table = self.table
-        narrowed = bool(self.filter_text) or self.cluster is not None
-        status = state.status(table.visible_count if narrowed else None) if instance else ""
+        narrowed = bool(self.filter_text) or self.clusters is not None or \
+            self.namespaces is not None
+        status = state.status(table.visible_count if narrowed else None,
+                              len(table.marked)) if instance else ""
         self.query_one("#fleet-status", Static).update(status)
-        bar = Text()
-        for i, (key, kind) in enumerate(KIND_KEYS):
-            if i:
-                bar.append("  ")
-            style = "bold reverse" if kind == self.kind else "dim"
-            bar.append(f" {key} {t(f'fleet.key.{kind}')} ", style=style)
-        self.query_one("#fleet-kind-bar", Static).update(bar)
-        cluster = (t("fleet.bar.cluster.one", cluster=self.cluster) if self.cluster
-                   else t("fleet.bar.cluster.all"))
-        self.query_one("#fleet-cluster-bar", Static).update(Text(cluster, style="bold"
-                                                                  if self.cluster else "dim"))
+        self.query_one("#fleet-kind-bar", Static).update(self._crumbs())
+        self.query_one("#fleet-cluster-bar", Static).update(self._filters())
         self._empty_state(instance is not None, table)
         self.query_one(ColumnsMore).track(table)
 
-    def _empty_state(self, has_instance: bool, table: VirtualTable) -> None:
+    def _crumbs(self) -> Text:
+        bar = Text()
+        chain = [*(scope for scope, _ in self.back_stack), self.scope]
+        for i, scope in enumerate(chain):
+            if i:
+                bar.append(" › ", style="dim")
+            state = self.states.get(scope)
+            last = i == len(chain) - 1
+            bar.append(f" {scope.crumb(state.info if state else None)} ",
+                       style="bold reverse" if last else "dim")
+        if len(chain) == 1:
+            bar.append("  " + t("fleet.bar.hint"), style="dim")
+        return bar
+
+    def _filters(self) -> Text:
+        parts = Text()
+        clusters = (t("fleet.bar.clusters.some", clusters=", ".join(sorted(self.clusters)))
+                    if self.clusters else t("fleet.bar.cluster.all"))
+        parts.append(clusters, style="bold" if self.clusters else "dim")
+        if self.namespaces:
+            parts.append("  ")
+            parts.append(t("fleet.bar.namespaces", namespaces=", ".join(
+                sorted(self.namespaces))), style="bold")
+        return parts
+
+    def _empty_state(self, has_instance: bool, table: BrowserTable) -> None:
         empty = self.query_one("#fleet-empty", EmptyState)
         tables = self.query_one("#fleet-tables", Vertical)
         instance = self.shell.current_instance
@@ -300,12 +670,16 @@ class FleetView(Vertical):
         if not has_instance or instance is None:
             empty.show(t("empty.instances"),
                        [t("empty.instances.create"), t("empty.instances.demo")])
-        elif state.plan is not None and not state.clusters and not state.running:
+        elif state.started and not state.clusters and not state.running and \
+                state.error is None:
             empty.show(t("fleet.empty.clusters", instance=instance.name),
                        [t("fleet.empty.clusters.hint")])
         else:
-            if not state.running and state.plan is not None and not table.row_count:
-                table.empty_text = t("fleet.empty.none", kind=t(f"fleet.key.{self.kind}"),
+            if state.error is not None:
+                table.empty_text = state.error
+            elif not table.row_count and state.clusters and not state.waiting:
+                table.empty_text = t("fleet.browser.none", kind=state.info.plural
+                                     if state.info else self.scope.kind,
                                      instance=instance.name)
             else:
                 table.empty_text = t("fleet.empty.loading")
@@ -313,3 +687,9 @@ class FleetView(Vertical):
             tables.display = True
             return
         tables.display = False
+
+
+def _items(value: str) -> frozenset[str] | None:
+    """``a, b,c`` -> {a, b, c}; nothing -> None (no narrowing)."""
+    items = frozenset(part.strip() for part in value.split(",") if part.strip())
+    return items or None

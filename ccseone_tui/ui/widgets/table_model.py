@@ -37,6 +37,11 @@ def _insort(indexes: list[int], slot: int, keys: list[Any], reverse: bool) -> No
     indexes.insert(low, slot)
 
 
+def _tie(key: str | None) -> str:
+    """A row key that sorts by its parts: ``a/x`` before ``a-b/x`` (``/`` sorts after ``-``)."""
+    return "" if key is None else key.replace("/", "\x00")
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """A table column. `sort_key` receives the cell's plain text (default: lower-cased text)."""
@@ -98,8 +103,12 @@ class FilterScan:
 class TableModel:
     """Rows keyed by a stable str, with sort, predicate and incremental text filter."""
 
-    def __init__(self, columns: Sequence[Column]) -> None:
+    def __init__(self, columns: Sequence[Column], *, tiebreak: bool = False) -> None:
         self.columns: tuple[Column, ...] = tuple(columns)
+        # ties of a sort broken by the row key (its "/"-separated parts in order), so a row
+        # inserted later lands among its equals where a full sort would put it (the Fleet
+        # view: cluster, then namespace, then name) instead of after them
+        self.tiebreak = tiebreak
         self._column_index = {column.key: i for i, column in enumerate(self.columns)}
         self.sort_column: str | None = None
         self.sort_reverse = False
@@ -163,7 +172,7 @@ class TableModel:
             for index, texts in self._column_search.items():
                 texts[slot] = "" if row is None else plain(row[index]).lower()
             for index, sort_keys in self._sort_keys.items():
-                sort_keys[slot] = None if row is None else self._key_of(index, row)
+                sort_keys[slot] = None if row is None else self._key_of(index, row, keys[slot])
         if len(touched) <= _SMALL_BATCH:
             self._place(touched)
             return touched
@@ -302,10 +311,11 @@ class TableModel:
 
     # -- sort --------------------------------------------------------------------------------
 
-    def _key_of(self, index: int, cells: Cells) -> Any:
+    def _key_of(self, index: int, cells: Cells, key: str | None = None) -> Any:
         text = plain(cells[index])
         sort_key = self.columns[index].sort_key
-        return text.lower() if sort_key is None else sort_key(text)
+        value = text.lower() if sort_key is None else sort_key(text)
+        return (value, _tie(key)) if self.tiebreak else value
 
     def _sort_key_list(self) -> list[Any]:
         if self.sort_column is None:
@@ -316,6 +326,9 @@ class TableModel:
             fn = self.columns[index].sort_key or str.lower
             texts = [None if row is None else plain(row[index]) for row in self._cells]
             sort_keys = [None if text is None else fn(text) for text in texts]
+            if self.tiebreak:
+                sort_keys = [None if value is None else (value, _tie(key))
+                             for value, key in zip(sort_keys, self._keys, strict=True)]
             self._sort_keys[index] = sort_keys
         return sort_keys
 

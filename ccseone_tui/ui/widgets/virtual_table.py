@@ -128,6 +128,7 @@ class VirtualTable(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
         flex: str | None = None,
+        tiebreak: bool = False,
     ) -> None:
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(_CACHE_SIZE)
         # the column (by key) that grows into the width the others leave: a message is
@@ -135,7 +136,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._flex = flex
         self._measured: list[int] = []
         super().__init__(id=id, classes=classes)
-        self._model = TableModel(columns)
+        self._model = TableModel(columns, tiebreak=tiebreak)
         self._cursor = 0
         self._posted_key: str | None = None
         self._header: Strip | None = None
