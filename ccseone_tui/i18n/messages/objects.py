@@ -12,6 +12,11 @@ EN: dict[str, str] = {
     "objects.restart_paused": "{kind} \"{name}\" can't restart paused deployment (run "
                               "rollout resume first)",
     "objects.edited": "{kind} \"{name}\" edited",
+    "objects.drill.children": "{children} of {owner}",
+    "objects.drill.on_node": "Pods on {owner}",
+    "objects.drill.in_namespace": "Pods in {owner}",
+    "objects.rule.not_pod": "{kind} has no containers; only a Pod has",
+    "objects.fix.not_pod": "open the containers of one of its pods",
     "objects.edit_unchanged": "{kind} \"{name}\": no changes, nothing applied",
     "objects.edit_error_header": "The edit was not applied:",
     "objects.edit_error_footer": "Fix the text below and save again; empty it to cancel.",
@@ -48,6 +53,11 @@ ZH: dict[str, str] = {
     "objects.restart_paused": "{kind} \"{name}\" 已暂停，不能重启（请先恢复滚动更新："
                               "rollout resume）",
     "objects.edited": "{kind} \"{name}\" 已修改",
+    "objects.drill.children": "{owner} 的 {children}",
+    "objects.drill.on_node": "{owner} 上的 Pods",
+    "objects.drill.in_namespace": "{owner} 中的 Pods",
+    "objects.rule.not_pod": "{kind} 没有容器；只有 Pod 才有",
+    "objects.fix.not_pod": "请打开它的某个 Pod 的容器",
     "objects.edit_unchanged": "{kind} \"{name}\"：没有改动，未应用任何内容",
     "objects.edit_error_header": "修改未应用：",
     "objects.edit_error_footer": "请修正下面的文本后再次保存；清空内容即取消。",

@@ -166,9 +166,10 @@ class ObjectsService:
         what = f"{ref.info.kind}/{ref.name}"
         if (group, kind) == ("", "Node"):
             return Drill("pods", ref.cluster, None, None, f"spec.nodeName={ref.name}", None,
-                         f"Pods on {what}")
+                         t("objects.drill.on_node", owner=what))
         if (group, kind) == ("", "Namespace"):
-            return Drill("pods", ref.cluster, ref.name, None, None, None, f"Pods in {what}")
+            return Drill("pods", ref.cluster, ref.name, None, None, None,
+                         t("objects.drill.in_namespace", owner=what))
         children = {("apps", "Deployment"): ("replicasets", "apps", "ReplicaSets"),
                     ("apps", "ReplicaSet"): ("pods", "", "Pods"),
                     ("apps", "StatefulSet"): ("pods", "", "Pods"),
@@ -180,7 +181,8 @@ class ObjectsService:
         child = children.get((group, kind))
         if child is None:
             return None
-        plural, child_group, title = child
+        plural, child_group, children_title = child
+        title = t("objects.drill.children", children=children_title, owner=what)
         obj = await self.get(ref)
         spec = obj.get("spec") or {}
         if (group, kind) == ("", "Service"):
@@ -188,8 +190,8 @@ class ObjectsService:
             if not labels:
                 return None  # no selector: its endpoints are managed by hand, no pods to show
             selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
-            return Drill(plural, ref.cluster, ref.namespace, selector, None, None,
-                         f"{title} of {what}", child_group)
+            return Drill(plural, ref.cluster, ref.namespace, selector, None, None, title,
+                         child_group)
         if (group, kind) == ("", "ReplicationController"):
             raw = spec.get("selector") or {}
             selector = ",".join(f"{k}={v}" for k, v in sorted(raw.items())) or None
@@ -198,14 +200,16 @@ class ObjectsService:
         else:
             selector = _describe.selector_text(spec.get("selector")) or None
         uid = (obj.get("metadata") or {}).get("uid")
-        return Drill(plural, ref.cluster, ref.namespace, selector, None, uid,
-                     f"{title} of {what}", child_group)
+        return Drill(plural, ref.cluster, ref.namespace, selector, None, uid, title,
+                     child_group)
 
     async def containers(self, ref: ObjectRef) -> list[ContainerInfo]:
         """A pod's containers, init first, then main, then ephemeral, with their state.
         ``ValidationError`` for a ref that is not a Pod."""
         if (ref.info.group, ref.info.kind) != ("", "Pod"):
-            raise ValidationError("kind", ref.info.kind, "Pod", "Pod")
+            raise ValidationError("kind", ref.info.kind,
+                                  t("objects.rule.not_pod", kind=ref.info.kind),
+                                  t("objects.fix.not_pod"))
         return _describe.containers_of(await self.get(ref))
 
     # ---- writes (guarded) ------------------------------------------------------------------
