@@ -598,17 +598,14 @@ async def _write_refs(args: argparse.Namespace, s: Services) -> list[ObjectRef]:
     clusters = cluster_names(args.cluster)
     if not clusters:
         raise _Usage(t("rcli.cluster_required"))
-    members = [await s.clusters.get(c) for c in clusters]
-    instance_id = args.instance and (await s.instances.get(args.instance)).id
-    if instance_id:
-        for m in members:
-            if m.instance_id != instance_id:
-                raise _Usage(t("rcli.not_in_instance", cluster=m.name,
-                               instance=args.instance))
+    # a name that is not a member (of --instance, when given) is a ValidationError naming
+    # the members: exit 2 before anything is asked
+    members = [await s.resources.cluster(c, args.instance) for c in clusters]
+    instance_id = members[0].instance_id
     pairs = targets(args.kind, args.names)
     s.guard.check_writable()
     s.guard.check_confirmed(members, args.confirm)
-    infos = {kind: await _resolve(s, kind, instance_id or members[0].instance_id)
+    infos = {kind: await _resolve(s, kind, instance_id)
              for kind in dict.fromkeys(k for k, _ in pairs)}
     return [_ref(c, infos[k], args.namespace, n) for c in clusters for k, n in pairs]
 

@@ -287,6 +287,9 @@ def test_delete_guarded(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path,
     # production: the cluster's name typed with --confirm
     assert run(tmp_path, "delete", "deploy", "web", "--cluster", names[2], "--yes") == 1
     assert f"--confirm {names[2]}" in capsys.readouterr().err
+    # a cluster that is not a member: bad input, the members named
+    assert run(tmp_path, "delete", "deploy", "web", "--cluster", "nowhere", "--yes") == 2
+    assert names[0] in capsys.readouterr().err
     # not a terminal and no --yes: nothing is deleted
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert run(tmp_path, "delete", "deploy", "web", "--cluster", names[0]) == 1

@@ -15,7 +15,6 @@ EN: dict[str, str] = {
     "rcli.watch_events_alone": "--output-watch-events needs --watch",
     "rcli.watch.healed": "{cluster}: answering again",
     "rcli.cluster_required": "name the clusters to write to with --cluster",
-    "rcli.not_in_instance": "cluster {cluster} is not a cluster of instance {instance}",
     "rcli.delete.not_a_tty": "delete asks before deleting, and stdin is not a terminal: "
                              "add --yes to delete without asking",
     "rcli.delete.listing": "To delete ({count}):",
@@ -38,7 +37,6 @@ ZH: dict[str, str] = {
     "rcli.watch_events_alone": "--output-watch-events 需要与 --watch 一起使用",
     "rcli.watch.healed": "{cluster}：已恢复响应",
     "rcli.cluster_required": "请用 --cluster 指定要写入的集群",
-    "rcli.not_in_instance": "集群 {cluster} 不属于实例 {instance}",
     "rcli.delete.not_a_tty": "删除前需要确认，但标准输入不是终端：加上 --yes 可不经询问直接删除",
     "rcli.delete.listing": "待删除（{count} 个）：",
     "rcli.delete.ask": "确认删除？[y/N]",
