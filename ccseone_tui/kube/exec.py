@@ -7,7 +7,7 @@ speaks v4 only). Every binary message starts with one byte naming its channel:
 
 * 0 stdin (to the server), 1 stdout, 2 stderr (from it);
 * 3 error: one ``metav1.Status`` JSON when the command ends — ``Success``, or ``Failure``
-  with reason ``NonZeroExitCode`` and the code in ``details.causes[type=ExitCode]``, or any
+  with reason ``NonZeroExitCode`` and the code in ``details.causes[reason=ExitCode]``, or any
   other failure (the command could not start: no ``/bin/sh`` in the image …);
 * 4 resize (to the server): ``{"Width": cols, "Height": rows}``;
 * 255 close (v5 only, to the server): ``[255, channel]`` half-closes that channel, which is
@@ -72,7 +72,8 @@ def exit_code_of(status: dict[str, Any]) -> int | None:
     if status.get("reason") != NON_ZERO_EXIT:
         return None
     for cause in (status.get("details") or {}).get("causes") or ():
-        if cause.get("type") == EXIT_CODE_CAUSE:
+        # metav1.StatusCause's Type is "reason" in JSON
+        if (cause.get("reason") or cause.get("type")) == EXIT_CODE_CAUSE:
             try:
                 return int(cause.get("message", ""))
             except ValueError:

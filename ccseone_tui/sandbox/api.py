@@ -154,6 +154,14 @@ class Api:
             if method != "GET":
                 raise method_not_allowed(method)
             return await serve_logs(self.cluster, request, ns, t.name or "")
+        if t.sub == "exec":
+            from ccseone_tui.sandbox.exec import serve_exec
+
+            return await serve_exec(self.cluster, request, ns, t.name or "")
+        if t.sub == "portforward":
+            from ccseone_tui.sandbox.portforward import serve_portforward
+
+            return await serve_portforward(self.cluster, request, ns, t.name or "")
         if t.sub == "token":
             if method != "POST":
                 raise method_not_allowed(method)

@@ -41,6 +41,8 @@ def service_account_user(subject: str, uid: str = "") -> User:
 
 ANONYMOUS = User("system:anonymous", ("system:unauthenticated",))
 USER_KEY = web.RequestKey("sandbox.user", User)  # where the server leaves the caller
+# subresources reached by a WebSocket upgrade of a GET (SPDY POSTs them)
+_UPGRADED = frozenset({"exec", "portforward", "attach"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,9 @@ def request_attributes(cluster: SandboxCluster, request: web.BaseRequest) -> Att
         return None  # the handler answers 404
     method = request.method
     watching = t.watch or request.query.get("watch", "").lower() in ("true", "1")
-    if method == "GET":
+    if method == "GET" and t.sub in _UPGRADED:
+        verb = "create"  # a WebSocket upgrade: RBAC asks create (Kubernetes >= 1.30)
+    elif method == "GET":
         verb = "watch" if watching else ("get" if t.name else "list")
     else:
         verb = {"POST": "create", "PUT": "update", "PATCH": "patch"}.get(method, "")

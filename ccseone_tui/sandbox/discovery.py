@@ -50,6 +50,9 @@ def _resource_entries(types: list[ResourceType]) -> list[dict[str, Any]]:
                 s.update(group="autoscaling", version="v1", kind="Scale")
             elif sub == "log":
                 s["verbs"] = ["get"]
+            elif sub in ("exec", "portforward"):  # WebSocket upgrades (GET), SPDY (POST)
+                s.update(kind="PodExecOptions" if sub == "exec" else "PodPortForwardOptions",
+                         verbs=["create", "get"])
             elif sub == "finalize":
                 s["verbs"] = ["update"]
             elif sub == "token":  # TokenRequest (kubectl create token)

@@ -3,7 +3,8 @@
 Plain attributes read on every request, so tests flip them at any time:
 ``latency_ms`` (delay before every response), ``error_rate`` (fraction answered 500),
 ``version`` (what /version reports), ``throttle_next``/``retry_after`` (429s),
-``log_rate`` (synthetic log lines per second per container), ``drop_streams()``.
+``log_rate`` (synthetic log lines per second per container), ``stream_protocols`` (what
+exec negotiates), ``drop_streams()`` (watches, logs, exec sessions, port-forwards).
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class Faults:
         self.retry_after = 1
         # Seconds a Job's pods run before they succeed (0 = at once).
         self.job_duration_s = 1.0
+        # WebSocket subprotocols exec serves, most wanted first ("v4.channel.k8s.io" alone:
+        # an API server before 1.29, without the v5 close signal)
+        self.stream_protocols: tuple[str, ...] = ("v5.channel.k8s.io", "v4.channel.k8s.io")
         self.rng = random.Random(str(seed))
         self.log_schedule = RateSchedule(log_rate, now_ns())
         self._stream_stoppers: set[Callable[[bool], None]] = set()
