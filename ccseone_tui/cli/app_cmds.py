@@ -7,13 +7,14 @@ the task's per-target results and exit 1 unless every target succeeded.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 from typing import Any
 
 import yaml
 
-from ccseone_tui.cli.output import emit, format_table, plain
+from ccseone_tui.cli.output import emit, format_table
 from ccseone_tui.domain import safe_yaml
 from ccseone_tui.domain.apps import AppTarget, DryRunFailed, PublishRequest
 from ccseone_tui.domain.errors import ValidationError
@@ -237,9 +238,12 @@ def _check_batch_flags(args: argparse.Namespace) -> None:
 
 
 def _task_out(args: argparse.Namespace, task: Task) -> int:
+    from ccseone_tui.cli.task_out import task_document
+
     rows = [{"target": r.target, "status": r.status, "message": r.message}
             for r in task.results]
-    emit(rows if args.output == "table" else task, args.output, RESULT_COLUMNS)
+    # scripts get the task document of `tasks show -o json` (RFC 3339, seconds), not epochs
+    emit(rows if args.output == "table" else task_document(task), args.output, RESULT_COLUMNS)
     if task.status is not TaskStatus.SUCCEEDED and task.results:
         print(f"task {task.id}: {task.status.value} — retry the failed targets with: "
               f"ccseone apps retry {task.id}", file=sys.stderr)
@@ -264,13 +268,28 @@ def _dry_run_out(args: argparse.Namespace, errors: dict[str, str | None]) -> int
 # ---- actions ----------------------------------------------------------------------------
 
 
-async def _list(args: argparse.Namespace, s: Services) -> int:
-    from ccseone_tui.cli.commands import when
+_COUNT = re.compile(r"\s+\d+/\d+$")
 
+
+def state_word(status: str) -> str:
+    """``Deployed 2/2`` → ``Deployed``: the counts go in their own numbers for scripts."""
+    return _COUNT.sub("", status)
+
+
+def healthy_counts(healthy: int, total: int) -> dict[str, int]:
+    return {"healthy": healthy, "total": total}
+
+
+async def _list(args: argparse.Namespace, s: Services) -> int:
+    from ccseone_tui.cli.commands import _machine, when
+    from ccseone_tui.cli.task_out import rfc3339
+
+    machine = _machine(args.output)
     rows = [{"name": r.app.name, "template": r.template, "version": r.version,
-             "status": r.app.status,
+             "status": state_word(r.app.status) if machine else r.app.status,
              "revision": r.app.current_revision, "targets": r.targets,
-             "healthy": r.summary, "created": when(r.app.created_at)}
+             "healthy": healthy_counts(r.healthy, r.total) if machine else r.summary,
+             "created": rfc3339(r.app.created_at) if machine else when(r.app.created_at)}
             for r in await s.apps.list_rows(args.instance)]
     emit(rows, args.output, [("name", "NAME"), ("template", "TEMPLATE"),
                              ("version", "VERSION"), ("status", "STATUS"),
@@ -314,8 +333,7 @@ async def _publish(args: argparse.Namespace, s: Services) -> int:
 async def _show(args: argparse.Namespace, s: Services) -> int:
     status = await s.apps.status(args.instance, args.name)
     if args.output != "table":
-        emit({"app": status.app.name, "status": status.app.status, "summary": status.summary,
-              "targets": plain(status.targets)}, args.output)
+        emit(_status_document(status), args.output)
         return 0
     print(f"{status.app.name}: {status.summary} (revision {status.app.current_revision})")
     emit([{"target": t.target.key, "revision": t.revision, "state": t.state,
@@ -338,6 +356,32 @@ async def _show(args: argparse.Namespace, s: Services) -> int:
             # Kubernetes events: cluster text, printed with its controls escaped
             print(printable(f"  {age:>5}  {e.type}  {e.reason}  {e.object}: {e.message}"))
     return 0
+
+
+def _resource(r: Any) -> dict[str, Any]:
+    return {"kind": r.kind, "name": r.name, "ready": r.ready, "desired": r.desired,
+            "healthy": r.healthy, "message": r.message}
+
+
+def _status_document(status: Any) -> dict[str, Any]:
+    """``apps show -o json|yaml`` (docs/cli.md): states as words, counts as numbers,
+    event ages in seconds."""
+    return {
+        "name": status.app.name, "status": state_word(status.summary),
+        "revision": status.app.current_revision,
+        "healthy": healthy_counts(status.healthy, status.total),
+        "targets": [{
+            "target": x.target.key, "cluster": x.target.cluster,
+            "namespace": x.target.namespace, "revision": x.revision, "state": x.state.value,
+            "production": x.production, "message": x.message,
+            "resources": [_resource(r) for r in x.resources],
+            "pods": [_resource(r) for r in x.pods],
+            "events": [{"type": e.type, "reason": e.reason, "object": e.object,
+                        "message": e.message,
+                        "age_seconds": None if e.age is None else round(e.age, 3)}
+                       for e in x.events],
+        } for x in status.targets],
+    }
 
 
 async def _upgrade(args: argparse.Namespace, s: Services) -> int:
@@ -426,8 +470,10 @@ async def _history(args: argparse.Namespace, s: Services) -> int:
 
     rows = await s.apps.history(args.instance, args.name)
     if args.output != "table":
+        from ccseone_tui.cli.task_out import rfc3339
+
         emit([{"revision": r.number, "version": r.revision.template_version,
-               "message": r.message, "author": r.author, "created": r.created_at,
+               "message": r.message, "author": r.author, "created": rfc3339(r.created_at),
                "values": r.revision.values,
                "results": {k: {"status": st, "message": m} for k, (st, m) in
                            r.results.items()}} for r in rows], args.output)

@@ -211,12 +211,18 @@ async def _apps(args: argparse.Namespace, s: Services) -> int:
 async def _tasks(args: argparse.Namespace, s: Services) -> int:
     if args.action == "list":
         instance_id = (await s.instances.get(args.instance)).id if args.instance else None
+        from ccseone_tui.cli.task_out import rfc3339
+
+        machine = _machine(args.output)
         rows = []
         for task in await s.tasks.list(instance_id=instance_id, limit=args.limit):
             ok = sum(1 for r in task.results if r.status == "Succeeded")
             rows.append({"id": task.id, "kind": task.kind, "target": task.target,
-                         "status": task.status, "results": f"{ok}/{len(task.results)}",
-                         "user": task.user, "created": when(task.created_at)})
+                         "status": task.status,
+                         "results": {"succeeded": ok, "total": len(task.results)} if machine
+                         else f"{ok}/{len(task.results)}", "user": task.user,
+                         "created": rfc3339(task.created_at) if machine
+                         else when(task.created_at)})
         emit(rows, args.output)
     elif args.action == "retry":
         return await _retry_task(args, s)
@@ -255,8 +261,9 @@ async def _retry_task(args: argparse.Namespace, s: Services) -> int:
 
 async def _fleet(args: argparse.Namespace, s: Services) -> int:
     """``fleet get``: rows of every cluster that answered; each failure on stderr, exit 1."""
+    # -o json|yaml: documents of machine values (docs/cli.md), not the table's cells
     result = await s.fleet.get(args.kind, args.instance, namespace=args.namespace,
-                               label_selector=args.selector)
+                               label_selector=args.selector, machine=_machine(args.output))
     columns = list(zip(result.keys, result.columns, strict=True))
     if not result.namespaced:  # kubectl shows no NAMESPACE for cluster-scoped kinds
         columns = [c for c in columns if c[0] != "namespace"]

@@ -147,10 +147,18 @@ def _selector(text: str | None) -> dict[str, str] | None:
     return parse_labels(text, "selector")
 
 
+def _synced(status: Any) -> dict[str, int]:
+    """``3/3`` for scripts: how many clusters are synced of how many."""
+    return {"synced": status.synced, "total": status.total}
+
+
 def _task_out(args: argparse.Namespace, task: Task) -> int:
+    from ccseone_tui.cli.task_out import task_document
+
     rows = [{"target": r.target, "status": r.status, "message": r.message}
             for r in task.results]
-    emit(rows if args.output == "table" else task, args.output, RESULT_COLUMNS)
+    # scripts get the task document of `tasks show -o json` (RFC 3339, seconds), not epochs
+    emit(rows if args.output == "table" else task_document(task), args.output, RESULT_COLUMNS)
     if task.status is TaskStatus.SUCCEEDED:
         return 0
     if args.output == "table":
@@ -169,9 +177,9 @@ async def list_(args: argparse.Namespace, s: Services) -> int:
     from ccseone_tui.cli.commands import when
 
     rows = []
-    records: dict[str, FleetNamespace] = {}
-    for st in await s.namespaces.list_status(args.instance):
-        ns = records[st.namespace.name] = st.namespace
+    statuses = await s.namespaces.list_status(args.instance)
+    for st in statuses:
+        ns = st.namespace
         rows.append({"name": ns.name, "priority": ns.priority, "labels": _pairs(ns.labels),
                      "selector": _pairs(ns.selector) or "all", "quota": _quota(ns),
                      "synced": st.summary, "created": when(ns.created_at),
@@ -181,12 +189,22 @@ async def list_(args: argparse.Namespace, s: Services) -> int:
         needle = args.filter.lower()
         rows = [r for r in rows if needle in " ".join(
             [r["name"], r["labels"], r["selector"], *r["states"].values()]).lower()]
-    if args.output != "table":  # scripts get maps, as from `ns show -o json`
-        for r in rows:
-            r["labels"] = records[r["name"]].labels
-            r["selector"] = records[r["name"]].selector
+    if args.output != "table":  # scripts get maps, numbers and RFC 3339, as `ns show`
+        from ccseone_tui.cli.task_out import rfc3339
+
+        shown = {r["name"] for r in rows}
+        rows = [_machine_row(st, rfc3339) for st in statuses if st.namespace.name in shown]
     emit(rows, args.output, LIST_COLUMNS)
     return 0
+
+
+def _machine_row(st: Any, rfc3339: Callable[[float | None], str | None]) -> dict[str, Any]:
+    """One namespace for ``-o json|yaml`` (docs/cli.md)."""
+    ns = st.namespace
+    return {"name": ns.name, "priority": ns.priority, "labels": dict(ns.labels),
+            "selector": dict(ns.selector), "cpu": ns.cpu_limit, "memory": ns.memory_limit,
+            "synced": _synced(st), "created": rfc3339(ns.created_at),
+            "states": {c.cluster.name: c.state.value for c in st.clusters}}
 
 
 async def show(args: argparse.Namespace, s: Services) -> int:
@@ -198,10 +216,14 @@ async def show(args: argparse.Namespace, s: Services) -> int:
     clusters = [{"cluster": c.cluster.name, "state": c.state, "message": c.message,
                  "updated": when(c.updated_at)} for c in status.clusters]
     if args.output != "table":
-        emit({"name": ns.name, "priority": ns.priority, "labels": ns.labels,
-              "selector": ns.selector, "cpu": ns.cpu_limit, "memory": ns.memory_limit,
-              "created": when(ns.created_at), "synced": status.summary,
-              "clusters": clusters}, args.output)
+        from ccseone_tui.cli.task_out import rfc3339
+
+        emit({"name": ns.name, "priority": ns.priority, "labels": dict(ns.labels),
+              "selector": dict(ns.selector), "cpu": ns.cpu_limit, "memory": ns.memory_limit,
+              "created": rfc3339(ns.created_at), "synced": _synced(status),
+              "clusters": [{"cluster": c.cluster.name, "state": c.state.value,
+                            "message": c.message, "updated": rfc3339(c.updated_at)}
+                           for c in status.clusters]}, args.output)
         return 0
     print(printable(f"name:      {ns.name}\npriority:  {ns.priority}\nlabels:    "
                     f"{_pairs(ns.labels) or '-'}\nclusters:  {_pairs(ns.selector) or 'all'}\n"

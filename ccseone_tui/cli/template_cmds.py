@@ -124,13 +124,19 @@ def source_from_args(args: argparse.Namespace) -> tuple[str, dict[str, Any]] | N
     return None
 
 
-def _row(row: Any) -> dict[str, Any]:
-    from ccseone_tui.cli.commands import when
+def _row(row: Any, fmt: str = "table") -> dict[str, Any]:
+    """One template; for ``-o json|yaml`` (docs/cli.md) ``created`` is RFC 3339 and
+    ``used_by`` a list of app names."""
+    from ccseone_tui.cli.commands import _machine, when
+    from ccseone_tui.cli.task_out import rfc3339
 
     t = row.template
+    machine = _machine(fmt)
     return {"name": t.name, "kind": t.kind, "source": row.source, "path": row.location,
-            "remark": t.description, "created": when(t.created_at),
-            "used_by": ", ".join(row.used_by), "id": t.id, "spec": _public(t.source)}
+            "remark": t.description,
+            "created": rfc3339(t.created_at) if machine else when(t.created_at),
+            "used_by": list(row.used_by) if machine else ", ".join(row.used_by), "id": t.id,
+            "spec": _public(t.source)}
 
 
 def _public(source: dict[str, Any]) -> dict[str, Any]:
@@ -138,17 +144,18 @@ def _public(source: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in source.items() if k != "manifests" and v not in (None, "")}
 
 
-async def _one_row(s: Services, name: str) -> dict[str, Any]:
+async def _one_row(s: Services, name: str, fmt: str = "table") -> dict[str, Any]:
     from ccseone_tui.services.templates.rows import TemplateRow
 
     t = await s.templates.get(name)
-    return _row(TemplateRow(t, await s.templates.used_by(t)))
+    return _row(TemplateRow(t, await s.templates.used_by(t)), fmt)
 
 
 async def run(args: argparse.Namespace, s: Services) -> int:
     tpl = s.templates
     if args.action == "list":
-        emit([_row(r) for r in await tpl.list_rows()], args.output, LIST_COLUMNS)
+        emit([_row(r, args.output) for r in await tpl.list_rows()], args.output,
+             LIST_COLUMNS)
     elif args.action == "versions":
         t = await tpl.get(args.name)
         versions = await tpl.versions(t)
@@ -157,7 +164,7 @@ async def run(args: argparse.Namespace, s: Services) -> int:
         else:
             emit(versions, args.output)
     elif args.action == "show":
-        row = await _one_row(s, args.name)
+        row = await _one_row(s, args.name, args.output)
         t = await tpl.get(args.name)
         row["versions"] = await tpl.versions(t)
         if args.values:
@@ -174,7 +181,7 @@ async def run(args: argparse.Namespace, s: Services) -> int:
     elif args.action == "add":
         kind, source = source_from_args(args) or ("", {})
         await tpl.add(args.name, kind, source, args.description, probe=not args.no_probe)
-        emit(await _one_row(s, args.name), args.output, LIST_COLUMNS)
+        emit(await _one_row(s, args.name, args.output), args.output, LIST_COLUMNS)
     elif args.action == "edit":
         found = source_from_args(args)
         current = await tpl.get(args.name)
@@ -183,7 +190,7 @@ async def run(args: argparse.Namespace, s: Services) -> int:
             source = {**current.source, **_auth(args)}
         await tpl.edit(args.name, description=args.description, source=source, kind=kind,
                        probe=not args.no_probe)
-        emit(await _one_row(s, args.name), args.output, LIST_COLUMNS)
+        emit(await _one_row(s, args.name, args.output), args.output, LIST_COLUMNS)
     elif args.action == "delete":
         await tpl.delete(args.name, force=args.force)
         if args.output == "table":

@@ -9,9 +9,11 @@ import io
 import json
 import sys
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ccseone_tui.cli import main
 from ccseone_tui.config import Settings
@@ -80,7 +82,9 @@ async def test_publish_diff_upgrade_history_rollback_delete(
                              "json")
     [row] = json.loads(out)
     assert (row["name"], row["template"], row["status"], row["healthy"]) == (
-        "web", "web", "Deployed 2/2", "2/2")
+        "web", "web", "Deployed", {"healthy": 2, "total": 2})  # machine values (#12 item 9)
+    assert row["revision"] == 1 and row["targets"] == 2
+    assert datetime.fromisoformat(row["created"]).tzinfo is not None
 
     code, out, _ = await run(tmp_path, capsys, "apps", "diff", "web", "--instance", "east",
                              "--set", "greeting=changed", "--width", "120")
@@ -98,6 +102,8 @@ async def test_publish_diff_upgrade_history_rollback_delete(
     assert code == 0, err
     task = json.loads(out)
     assert task["status"] == "Succeeded" and task["target"] == "web#2"
+    assert datetime.fromisoformat(task["created_at"]).tzinfo is not None
+    assert all(isinstance(r["duration_seconds"], float) for r in task["results"])
     assert "ConfigMap/web-extra" not in await app_objects_of(tmp_path, a)
 
     code, out, _ = await run(tmp_path, capsys, "apps", "history", "web", "--instance", "east")
@@ -114,11 +120,24 @@ async def test_publish_diff_upgrade_history_rollback_delete(
     code, out, _ = await run(tmp_path, capsys, "apps", "history", "web", "--instance", "east",
                              "-o", "yaml")
     assert "rollback to 1" in out
+    history = yaml.safe_load(out)
+    assert [h["revision"] for h in history] == [3, 2, 1]
+    assert all(isinstance(h["created"], str)
+               and datetime.fromisoformat(h["created"]).tzinfo is not None for h in history)
 
     await cli_fleet.settle()
     code, out, _ = await run(tmp_path, capsys, "apps", "show", "web", "--instance", "east")
     assert code == 0 and "web: Deployed 2/2 (revision 3)" in out
     assert "Deployment/web" in out and "1/1" in out and "ok" in out
+    code, out, _ = await run(tmp_path, capsys, "apps", "show", "web", "--instance", "east",
+                             "-o", "json")
+    shown = json.loads(out)
+    assert (shown["name"], shown["status"], shown["revision"], shown["healthy"]) == (
+        "web", "Deployed", 3, {"healthy": 2, "total": 2})
+    deploy = next(r for r in shown["targets"][0]["resources"] if r["kind"] == "Deployment")
+    assert (deploy["ready"], deploy["desired"], deploy["healthy"]) == (1, 1, True)
+    assert all(isinstance(e["age_seconds"], float | int | None)
+               for x in shown["targets"] for e in x["events"])
 
     code, out, err = await run(tmp_path, capsys, "apps", "delete", "web", "--instance", "east")
     assert code == 0, err

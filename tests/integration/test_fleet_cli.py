@@ -10,10 +10,12 @@ import asyncio
 import json
 import threading
 from collections.abc import Coroutine, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+import yaml
 
 from ccseone_tui.cli import main
 from ccseone_tui.config import Settings
@@ -95,6 +97,23 @@ def test_fleet_get(served: ThreadedFleet, tmp_path: Path,
     assert run(tmp_path, "fleet", "get", "nodes", "--instance", "east", "-o", "json") == 0
     nodes = json.loads(capsys.readouterr().out)
     assert len(nodes) == 6 and nodes[0]["cluster"] == names[0] and "labels" in nodes[0]
+    # machine values (#12 item 9): labels a map, booleans, RFC 3339, ages in seconds
+    node = nodes[0]
+    assert isinstance(node["labels"], dict) and node["labels"]
+    assert isinstance(node["edge"], bool) and isinstance(node["roles"], list)
+    assert node["status"] == "Ready" and node["schedulable"] is True
+    assert datetime.fromisoformat(node["created"]).tzinfo is not None
+    assert isinstance(node["age_seconds"], int) and node["age_seconds"] >= 0
+    assert run(tmp_path, "fleet", "get", "po", "--instance", "east", "-n", "default",
+               "-o", "yaml") == 0
+    pods = yaml.safe_load(capsys.readouterr().out)
+    assert len(pods) == 6
+    for pod in pods:
+        assert isinstance(pod["ready"], dict) and pod["ready"]["total"] >= 1
+        assert isinstance(pod["restarts"], int) and isinstance(pod["labels"], dict)
+        assert isinstance(pod["created"], str)  # quoted: a string, not a YAML timestamp
+        assert datetime.fromisoformat(pod["created"]).tzinfo is not None
+        assert not str(pod["age_seconds"]).endswith(("s", "m", "h", "d"))
 
     served.call(served.fleet.clusters[1].set_outage(True))
     code = run(tmp_path, "fleet", "get", "deploy", "-l", "app!=nothing", "-o", "yaml")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,11 @@ async def test_ns_commands_end_to_end(cli_fleet: SandboxFleet, tmp_path: Path,
     code, out, _ = await run(tmp_path, capsys, "ns", "create", "batch", "--instance", "east",
                              "--priority", "900", "--labels", "team=data,tier=jobs", "-o",
                              "json")
-    assert code == 0 and json.loads(out)["status"] == "Succeeded"
+    task = json.loads(out)
+    assert code == 0 and task["status"] == "Succeeded"
+    # the task document of `tasks show -o json`: RFC 3339 times, seconds — not epochs
+    assert datetime.fromisoformat(task["created_at"]).tzinfo is not None
+    assert isinstance(task["duration_seconds"], float)
 
     code, out, _ = await run(tmp_path, capsys, "ns", "list", "--instance", "east")
     lines = out.splitlines()
@@ -96,7 +101,12 @@ async def test_ns_commands_end_to_end(cli_fleet: SandboxFleet, tmp_path: Path,
     code, out, _ = await run(tmp_path, capsys, "ns", "list", "--instance", "east",
                              "--filter", "SHOP", "-o", "yaml")
     [row] = yaml.safe_load(out)
-    assert row["name"] == "web" and row["synced"] == "3/3"
+    assert row["name"] == "web" and row["synced"] == {"synced": 3, "total": 3}
+    # machine values (#12 item 9): maps, numbers, RFC 3339 — no table strings
+    assert row["labels"] == {"team": "shop"} and row["selector"] == {}
+    assert isinstance(row["priority"], int) and "quota" not in row
+    assert datetime.fromisoformat(row["created"]).tzinfo is not None
+    assert row["states"] == dict.fromkeys(names, "Synced")
 
     # bad input: the message names field, value and rule; exit 1
     code, _, err = await run(tmp_path, capsys, "ns", "create", "kube-system", "--instance",
@@ -125,7 +135,11 @@ async def test_ns_commands_end_to_end(cli_fleet: SandboxFleet, tmp_path: Path,
     assert code == 0 and [line.split()[0] for line in out.splitlines()[1:]] == [names[0]]
     code, out, _ = await run(tmp_path, capsys, "ns", "show", "web", "--instance", "east",
                              "-o", "json")
-    assert json.loads(out)["synced"] == "3/3"
+    shown = json.loads(out)
+    assert shown["synced"] == {"synced": 3, "total": 3}
+    assert datetime.fromisoformat(shown["created"]).tzinfo is not None
+    for c in shown["clusters"]:
+        assert c["updated"] is None or datetime.fromisoformat(c["updated"]).tzinfo is not None
 
     # a cluster down: partial (exit 1, rows name it), retry fills it in
     await cli_fleet.clusters[2].set_outage(True)
@@ -141,7 +155,8 @@ async def test_ns_commands_end_to_end(cli_fleet: SandboxFleet, tmp_path: Path,
     code, out, _ = await run(tmp_path, capsys, "ns", "show", "web", "--instance", "east",
                              "-o", "json")
     shown = json.loads(out)
-    assert shown["cpu"] is None and shown["priority"] == 30 and shown["synced"] == "3/3"
+    assert shown["cpu"] is None and shown["priority"] == 30
+    assert shown["synced"] == {"synced": 3, "total": 3}
 
     # delete: workloads block it without --yes; a production cluster needs --confirm
     client = await direct(cli_fleet, 1)

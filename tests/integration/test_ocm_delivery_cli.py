@@ -108,7 +108,8 @@ async def test_namespaces_and_apps_through_the_cli(
     code, out, _ = await run(tmp_path, capsys, "apps", "list", "--instance", "east", "-o",
                              "json")
     [row] = json.loads(out)
-    assert (row["name"], row["status"], row["healthy"]) == ("web", "Deployed 2/2", "2/2")
+    assert (row["name"], row["status"], row["healthy"]) == (
+        "web", "Deployed", {"healthy": 2, "total": 2})
     code, out, _ = await run(tmp_path, capsys, "apps", "history", "web", "--instance", "east")
     lines = out.splitlines()
     assert lines[1].split()[0] == "2" and "second" in lines[1] and "first" in lines[2]
@@ -191,4 +192,5 @@ async def test_batch_stops_on_a_refused_work_and_retry_finishes_it(
         assert cli_fleet[m].state.get(CONFIGMAPS.key, "shop", "web-config") is not None
     code, out, _ = await run(tmp_path, capsys, "apps", "list", "--instance", "east", "-o",
                              "json")
-    assert json.loads(out)[0]["status"] == "Deployed 2/2"
+    row = json.loads(out)[0]
+    assert (row["status"], row["healthy"]) == ("Deployed", {"healthy": 2, "total": 2})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,17 @@ async def test_json_lists_carry_machine_values(tmp_path: Path,
     assert code == 0
     [inst] = json.loads(out)
     assert inst["created"].endswith("Z") and "T" in inst["created"]
+
+
+async def test_tasks_list_json_carries_machine_values(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """#12 item 9: `tasks list -o json` gives counts as numbers and RFC 3339 times, not the
+    table's `1/2` and local date-time."""
+    await make_task(tmp_path)
+    code, out, _ = await run(tmp_path, capsys, "tasks", "list", "-o", "json")
+    assert code == 0
+    [task] = json.loads(out)
+    assert task["results"] == {"succeeded": 1, "total": 2}
+    assert datetime.fromisoformat(task["created"]).tzinfo is not None
+    code, out, _ = await run(tmp_path, capsys, "tasks", "list")
+    assert "1/2" in out  # the table keeps the readable form

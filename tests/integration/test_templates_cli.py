@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,16 @@ async def test_add_list_show_versions_render_edit_delete(
     code, out, _ = await run(tmp_path, capsys, "templates", "delete", "cm")
     assert code == 0 and "deleted template cm" in out
     code, out, _ = await run(tmp_path, capsys, "templates", "list", "-o", "json")
-    assert [r["name"] for r in json.loads(out)] == ["local", "web"]
+    listed = json.loads(out)
+    assert [r["name"] for r in listed] == ["local", "web"]
+    # machine values (#12 item 9): RFC 3339 times, used_by a list (not "a, b")
+    for r in listed:
+        assert datetime.fromisoformat(r["created"]).tzinfo is not None
+        assert r["used_by"] == []
+    code, out, _ = await run(tmp_path, capsys, "templates", "show", "web", "-o", "yaml")
+    shown = yaml.safe_load(out)
+    assert isinstance(shown["created"], str) and shown["created"].endswith("Z")
+    assert shown["used_by"] == [] and isinstance(shown["versions"], list)
     code, out, _ = await run(tmp_path, capsys, "templates", "delete", "local", "-o", "json")
     assert code == 0 and json.loads(out) == {"deleted": "local"}
     code, out, _ = await run(tmp_path, capsys, "templates", "delete", "web", "-o", "yaml")

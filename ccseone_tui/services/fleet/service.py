@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ccseone_tui.domain.errors import CcseoneError, ClusterUnreachable, KubeApiError
 from ccseone_tui.domain.models import ClusterStatus, MemberCluster
-from ccseone_tui.services.fleet.rows import ALIASES, KINDS, KindSpec, Row, resolve_kind
+from ccseone_tui.services.fleet.rows import ALIASES, KINDS, Doc, KindSpec, Row, resolve_kind
 from ccseone_tui.services.guard import Guard
 
 PAGE_SIZE = 500  # kubectl's default --chunk-size: gentle on big API servers
@@ -31,7 +31,7 @@ class ClusterAnswer(NamedTuple):
     """One cluster's answer: its rows, or ``error`` (a short cause) and no rows."""
 
     cluster: str
-    rows: list[Row]
+    rows: list[Row] | list[Doc]  # documents when asked with ``machine=True``
     error: str | None
     seconds: float
 
@@ -43,7 +43,7 @@ class FleetResult:
     keys: tuple[str, ...]  # the same columns as field names (JSON/YAML)
     namespaced: bool
     clusters: list[str]  # every cluster asked, in cache order
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)  # Row tuples, or Doc dicts (machine)
     errors: dict[str, str] = field(default_factory=dict)  # cluster -> short cause
     timings: dict[str, float] = field(default_factory=dict)  # cluster -> seconds
     production: frozenset[str] = frozenset()  # clusters matching the production selector
@@ -56,8 +56,9 @@ class FleetResult:
         else:
             self.rows.extend(answer.rows)
 
-    def as_dicts(self) -> list[dict[str, str]]:
-        return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [row if isinstance(row, dict) else dict(zip(self.keys, row, strict=True))
+                for row in self.rows]
 
 
 def short_cause(exc: BaseException) -> str:
@@ -116,21 +117,23 @@ class FleetService:
         return ready, [c.name for c in clusters if c.id not in asked]
 
     async def get(self, kind: str, instance_id: str | None = None, *,
-                  namespace: str | None = None,
-                  label_selector: str | None = None) -> FleetResult:
+                  namespace: str | None = None, label_selector: str | None = None,
+                  machine: bool = False) -> FleetResult:
         """Every cluster's rows (cluster order), errors and timings; never raises for a
-        cluster — only for a bad kind or instance."""
+        cluster — only for a bad kind or instance. ``machine``: documents of machine
+        values (``KindSpec.doc``) instead of the table's formatted rows."""
         result = await self.plan(kind, instance_id)
         async for answer in self.stream(kind, instance_id, namespace=namespace,
-                                        label_selector=label_selector):
+                                        label_selector=label_selector, machine=machine):
             result.add(answer)
         order = {name: i for i, name in enumerate(result.clusters)}
-        result.rows.sort(key=lambda row: order.get(row[0], 0))  # stable: cluster order
+        result.rows.sort(key=lambda row: order.get(  # stable: cluster order
+            row["cluster"] if isinstance(row, dict) else row[0], 0))
         return result
 
     async def stream(self, kind: str, instance_id: str | None = None, *,
                      namespace: str | None = None, label_selector: str | None = None,
-                     ) -> AsyncIterator[ClusterAnswer]:
+                     machine: bool = False) -> AsyncIterator[ClusterAnswer]:
         """Yield each cluster's :class:`ClusterAnswer` as it arrives (fastest first).
 
         Closing the iterator (or cancelling its consumer) cancels the clusters still
@@ -138,7 +141,7 @@ class FleetService:
         """
         spec = self.spec(kind)
         targets, _ = await self._targets(instance_id)
-        tasks = [asyncio.ensure_future(self._ask(spec, c, namespace, label_selector))
+        tasks = [asyncio.ensure_future(self._ask(spec, c, namespace, label_selector, machine))
                  for c in targets]
         pending: set[asyncio.Future[ClusterAnswer]] = set(tasks)
         try:
@@ -153,7 +156,7 @@ class FleetService:
                 await asyncio.gather(*pending, return_exceptions=True)
 
     async def _ask(self, spec: KindSpec, cluster: MemberCluster, namespace: str | None,
-                   label_selector: str | None) -> ClusterAnswer:
+                   label_selector: str | None, machine: bool = False) -> ClusterAnswer:
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.timeout):
@@ -167,8 +170,8 @@ class FleetService:
         except Exception as exc:  # one cluster's failure is its own entry, never the fan-out's
             error = short_cause(exc)
         else:
-            now, build = self.clock(), spec.row
-            rows = [build(cluster.name, item, now) for item in listed.get("items") or ()]
+            now, build = self.clock(), spec.doc if machine else spec.row
+            rows: list[Any] = [build(cluster.name, item, now) for item in listed.get("items") or ()]
             return ClusterAnswer(cluster.name, rows, None, time.perf_counter() - started)
         return ClusterAnswer(cluster.name, [], error, time.perf_counter() - started)
 
