@@ -297,6 +297,12 @@ async def test_delete_refused_when_read_only(east: Services, fleet: SandboxFleet
             await ro.objects.restart([ref(c, DEPLOY, "web")])
         with pytest.raises(ReadOnlyMode):
             await ro.objects.begin_edit(ref(c, DEPLOY, "web"))
+        session = await east.objects.begin_edit(ref(c, DEPLOY, "web"))
+        plan = ro.objects.edit_diff(session, session.original_text.replace(
+            "replicas: 2\n", "replicas: 1\n", 1))
+        with pytest.raises(ReadOnlyMode):
+            await ro.objects.apply_edit(plan)
+        assert (await east.objects.get(ref(c, DEPLOY, "web")))["spec"]["replicas"] == 2
         assert pod in map(name_of, await pods_of_web(east, c))
     finally:
         await ro.close()

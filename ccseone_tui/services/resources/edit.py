@@ -8,6 +8,7 @@ import base64
 import binascii
 import copy
 import difflib
+import functools
 from typing import Any
 
 from ccseone_tui.domain.safe_yaml import DOCUMENT_LIMITS, YamlLimitExceeded
@@ -25,6 +26,7 @@ _FOLD = "\x00ccseone-folded-managed-fields\x00"
 ERROR_MARK = "# ccseone:"  # the first word of every line of the error block on top
 
 
+@functools.cache
 def _dumper() -> Any:
     import yaml
 
