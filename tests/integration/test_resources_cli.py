@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ccseone_tui.cli.resource_cmds import WatchPrinter
 from ccseone_tui.config import Settings
 from ccseone_tui.kube import ClusterRef, KubePool
 from ccseone_tui.sandbox import SandboxFleet
+from ccseone_tui.services.resources.model import ClusterDelta, ResourceRow
 from tests.integration.test_fleet_cli import ThreadedFleet, _seed, run
 
 ROOT = Path(__file__).parents[2]
@@ -397,3 +399,58 @@ def test_get_watch(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path) -> No
             raise
     assert proc.returncode == 130, err
     assert err == ""
+
+
+def _printer(output: str = "table", events: bool = False
+             ) -> tuple[WatchPrinter, io.StringIO, io.StringIO]:
+    out, err = io.StringIO(), io.StringIO()
+    printer = WatchPrinter(output, namespace=None, events=events, kind="pods", out=out,
+                           err=err)
+    return printer, out, err
+
+
+def test_watch_printer_lines() -> None:
+    """What ``get -w`` prints for each kind of delta, without a fleet: the first list held
+    until both clusters answered (one aligned table, cluster order), then only changes; a
+    relist with the same cells prints nothing; gaps and heals go to stderr once."""
+    cols = ("CLUSTER", "NAMESPACE", "NAME", "STATUS")
+
+    def row(cluster: str, name: str, status: str) -> ResourceRow:
+        return ResourceRow(f"{cluster}/default/{name}", (cluster, "default", name, status), {})
+
+    printer, out, err = _printer(events=True)
+    printer.expect(["a-long-cluster", "b"])
+    printer.delta(ClusterDelta("b", [row("b", "x", "Running")], reset=True,
+                               columns=cols))
+    assert out.getvalue() == ""  # held: a-long-cluster has not answered yet
+    printer.delta(ClusterDelta("a-long-cluster", [row("a-long-cluster", "y", "Pending")],
+                               reset=True, columns=cols))
+    first = out.getvalue().splitlines()
+    assert [line.split() for line in first] == [
+        ["EVENT", "CLUSTER", "NAMESPACE", "NAME", "STATUS"],
+        ["ADDED", "a-long-cluster", "default", "y", "Pending"],
+        ["ADDED", "b", "default", "x", "Running"]]
+    assert len({line.index("default") for line in first[1:]}) == 1  # aligned
+
+    printer.delta(ClusterDelta("b", [row("b", "x", "Running")], reset=True))
+    assert out.getvalue().splitlines() == first  # a relist that changed nothing
+    printer.delta(ClusterDelta("b", [row("b", "x", "Failed")]))
+    printer.delta(ClusterDelta("a-long-cluster", deleted=["a-long-cluster/default/y"]))
+    tail = [line.split() for line in out.getvalue().splitlines()[3:]]
+    assert tail == [["MODIFIED", "b", "default", "x", "Failed"],
+                    ["DELETED", "a-long-cluster", "default", "y", "Pending"]]
+
+    printer.delta(ClusterDelta("b", error="connection refused"))
+    printer.delta(ClusterDelta("b", error="connection refused"))
+    printer.delta(ClusterDelta("b", [row("b", "x", "Failed")], reset=True))
+    assert err.getvalue().splitlines() == ["ccseone: b: connection refused",
+                                           "ccseone: b: answering again"]
+    assert len(out.getvalue().splitlines()) == 5  # the heal's relist changed nothing
+
+    printer, out, err = _printer("json")
+    printer.delta(ClusterDelta("c", missing=True))
+    printer.delta(ClusterDelta("b", [row("b", "x", "Running")], reset=True, columns=cols))
+    assert json.loads(out.getvalue()) == {
+        "type": "ADDED", "cluster": "b", "namespace": "default", "name": "x",
+        "columns": dict(zip(cols, ("b", "default", "x", "Running"), strict=True))}
+    assert "c: the server doesn't have a resource type" in err.getvalue()
