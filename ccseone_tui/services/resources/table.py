@@ -78,12 +78,17 @@ def table_rows(cluster: str, table: dict[str, Any], namespaced: bool,
     out: list[ResourceRow] = []
     append = out.append
     text = cell_text
+    need = max(indexes, default=-1) + 1  # rows this long (the usual case) take the fast path
+    whole = min(indexes, default=0) >= 0
     for row in table.get("rows") or ():
         meta = _meta(row)
         name = meta.get("name", "")
         cells = row.get("cells") or ()
-        n = len(cells)
-        picked = [text(cells[i]) if 0 <= i < n else "" for i in indexes]
+        if whole and len(cells) >= need:
+            picked = [c if type(c) is str else text(c) for c in [cells[i] for i in indexes]]
+        else:
+            n = len(cells)
+            picked = [text(cells[i]) if 0 <= i < n else "" for i in indexes]
         if namespaced:
             ns = meta.get("namespace", "")
             append(ResourceRow(f"{cluster}/{ns}/{name}", (cluster, ns, *picked), meta))

@@ -1,0 +1,333 @@
+"""Live resource browser (#11): pods watched on every cluster while 1% of them change each
+second, next to ``kubectl get pods -A -w`` per context.
+
+    /work/main/.venv/bin/python bench/fleet_live.py [--clusters 100] [--pods 1000]
+        [--seconds 30] [--change-rate 0.01] [--no-kubectl]
+
+A sandbox fleet of ``--clusters`` clusters with ``--pods`` Running pods each runs in a child
+process (it never shares the CPU or the event loop of what is measured). Once the watch has
+listed every cluster, the child changes ``--change-rate`` of each cluster's pods per second
+(in ten slices a second), stamping each change with the wall-clock time it was written
+(annotation ``bench.ccseone/changed-at``; both processes share the clock).
+
+Measured for ccseone (``ResourceService.watch``, the service the Fleet view paints from):
+time until every cluster's first list is in, update lag (change written on a cluster ->
+its delta received) p50/p99/max, deltas and rows per second, CPU (cores) and RSS of this
+process. Then, under the same change rate, one ``kubectl get pods -A -w`` per context:
+CPU and RSS of those processes. Prints figures and ratios; asserts nothing.
+
+``on_delta`` below is the hook for the view: the TUI bench adds key -> paint timing by
+replacing it with a function that applies the delta to the Fleet view's table model and
+waits for the frame (see ``bench/_paint.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from _fleet import associate_all, start_child, stop_child  # noqa: E402
+
+STAMP = "bench.ccseone/changed-at"
+NAMESPACES = ("default", "shop", "payments", "monitoring")
+
+
+# ---- child: the fleet and its changes ---------------------------------------------------------
+
+
+def _pod(cluster: str, index: int, node: str, now: str) -> dict[str, Any]:
+    ns = NAMESPACES[index % len(NAMESPACES)]
+    name = f"app-{index // 10:04d}-{index:05d}"
+    return {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": ns, "uid": f"{cluster}-{index}",
+                     "creationTimestamp": now, "labels": {"app": f"app-{index // 10:04d}"},
+                     "annotations": {}},
+        "spec": {"nodeName": node, "containers": [{"name": "main", "image": "nginx:1.27"}]},
+        "status": {"phase": "Running", "podIP": f"10.244.{index // 250}.{index % 250 + 2}",
+                   "startTime": now,
+                   "containerStatuses": [{"name": "main", "ready": True, "restartCount": 0,
+                                          "image": "nginx:1.27",
+                                          "state": {"running": {"startedAt": now}}}]},
+    }
+
+
+async def serve(clusters: int, pods: int, rate: float, kubeconfig: Path) -> None:
+    from ccseone_tui.sandbox import SandboxFleet
+    from ccseone_tui.sandbox.clock import rfc3339
+    from ccseone_tui.sandbox.resources import CORE
+
+    key = CORE["pods"].key
+    # history: 60 s of changes, so a watch that lags a little resumes instead of relisting
+    history = max(500, int(pods * rate * 60))
+    # TLS, as real clusters (kubectl sends no bearer token over plain http)
+    async with SandboxFleet(clusters=clusters, nodes=2, log_rate=0.0, tls=True,
+                            kubeconfig_path=kubeconfig, history_size=history) as fleet:
+        await fleet.settle()
+        now = rfc3339()
+        names: dict[str, list[tuple[str, str]]] = {}
+        for c in fleet.clusters:
+            nodes = [f"{c.name}-node-1", f"{c.name}-node-2"]
+            mine = names[c.name] = []
+            for i in range(pods):
+                meta = c.state.add(key, _pod(c.name, i, nodes[i % 2], now))["metadata"]
+                mine.append((meta["namespace"], meta["name"]))
+        print(json.dumps({"names": [c.name for c in fleet.clusters]}), flush=True)
+        changer: asyncio.Task[None] | None = None
+        changed = [0]
+
+        async def change() -> None:
+            rng = random.Random(1)
+            per_slice = pods * rate / 10  # ten slices a second
+            carry = 0.0
+            next_at = time.monotonic()
+            while True:
+                carry += per_slice
+                n, carry = int(carry), carry - int(carry)
+                for c in fleet.clusters:
+                    for ns, name in rng.sample(names[c.name], min(n, len(names[c.name]))):
+                        old = c.state.get(key, ns, name)
+                        if old is None:
+                            continue
+                        cs = dict(old["status"]["containerStatuses"][0])
+                        cs["restartCount"] = cs["restartCount"] + 1
+                        c.state.update(key, {
+                            **old,
+                            "metadata": {**old["metadata"],
+                                         "annotations": {STAMP: repr(time.time())}},
+                            "status": {**old["status"], "containerStatuses": [cs]}})
+                        changed[0] += 1
+                next_at += 0.1
+                await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+
+        loop = asyncio.get_running_loop()
+        while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
+            if line == "start" and changer is None:
+                changer = asyncio.create_task(change())
+            elif line == "stop" and changer is not None:
+                changer.cancel()
+                await asyncio.gather(changer, return_exceptions=True)
+                changer = None
+            print(json.dumps({"changed": changed[0]}), flush=True)
+
+
+class FleetProcess:
+    def __init__(self, clusters: int, pods: int, rate: float, kubeconfig: Path) -> None:
+        self.child = start_child(__file__, str(clusters), str(pods), str(rate),
+                                 str(kubeconfig), stdout=subprocess.PIPE, text=True)
+        assert self.child.stdout
+        line = self.child.stdout.readline()
+        if not line:
+            raise SystemExit(f"sandbox fleet exited with {self.child.wait()}")
+        self.names: list[str] = json.loads(line)["names"]
+
+    def command(self, word: str) -> int:
+        assert self.child.stdin and self.child.stdout
+        self.child.stdin.write(word + "\n")
+        self.child.stdin.flush()
+        return int(json.loads(self.child.stdout.readline())["changed"])
+
+    def close(self) -> None:
+        stop_child(self.child, timeout=30)
+
+
+# ---- measuring ---------------------------------------------------------------------------------
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (/proc/<pid>/stat), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+OnDelta = Callable[[Any, float], None]
+
+
+def count_rows(rows: dict[str, dict[str, Any]]) -> OnDelta:
+    """The default hook: keep the rows as a view would (key -> row), nothing painted."""
+    def on_delta(delta: Any, _received: float) -> None:
+        mine = rows.setdefault(delta.cluster, {})
+        if delta.reset:
+            mine.clear()
+        for row in delta.upserts:
+            mine[row.key] = row
+        for key in delta.deleted:
+            mine.pop(key, None)
+    return on_delta
+
+
+async def bench_ccseone(fleet: FleetProcess, work: Path, seconds: float,
+                        on_delta: OnDelta | None = None) -> dict[str, Any]:
+    from ccseone_tui.config import Settings
+    from ccseone_tui.services import open_services
+
+    settings = Settings(data_dir=work / "data", kubeconfig=str(work / "kubeconfig"))
+    s = await open_services(settings, user="bench")
+    rows: dict[str, dict[str, Any]] = {}
+    hook = on_delta or count_rows(rows)
+    out: dict[str, Any] = {}
+    try:
+        await associate_all(s, fleet.names)
+        t0 = time.perf_counter()
+        deltas = s.resources.watch("pods", "bench")
+        listed: set[str] = set()
+        lags: list[float] = []
+        n_deltas = n_rows = 0
+        errors = 0
+        window_start = 0.0
+        cpu0 = 0.0
+        try:
+            async for delta in deltas:
+                received = time.time()
+                hook(delta, received)
+                if delta.error:
+                    errors += 1
+                if delta.reset and delta.cluster not in listed:
+                    listed.add(delta.cluster)
+                    if len(listed) == len(fleet.names):
+                        out["first_list_s"] = time.perf_counter() - t0
+                        out["rss_listed_mb"] = rss_mb()
+                        await asyncio.get_running_loop().run_in_executor(
+                            None, fleet.command, "start")
+                        window_start = time.perf_counter()
+                        cpu0 = time.process_time()
+                    continue
+                if not window_start:
+                    continue
+                n_deltas += 1
+                for row in delta.upserts:
+                    stamp = (row.meta.get("annotations") or {}).get(STAMP)
+                    if stamp:
+                        lags.append(received - float(stamp))
+                        n_rows += 1
+                if time.perf_counter() - window_start >= seconds:
+                    break
+        finally:
+            await deltas.aclose()  # type: ignore[attr-defined]
+        window = time.perf_counter() - window_start
+        out.update(
+            window_s=window, cpu_cores=(time.process_time() - cpu0) / window,
+            rss_mb=rss_mb(), lags=lags, deltas_per_s=n_deltas / window,
+            rows_per_s=n_rows / window, errors=errors,
+            rows_held=sum(len(r) for r in rows.values()),
+            changed=await asyncio.get_running_loop().run_in_executor(
+                None, fleet.command, "stop"))
+    finally:
+        await s.close()
+    return out
+
+
+def bench_kubectl(fleet: FleetProcess, work: Path, seconds: float) -> dict[str, Any]:
+    kubectl = shutil.which("kubectl") or "/usr/bin/kubectl"
+    env = {**os.environ, "KUBECONFIG": str(work / "kubeconfig"), "HOME": str(work)}
+    procs = [subprocess.Popen([kubectl, "--context", name, "get", "pods", "-A", "-w"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for name in fleet.names]
+    try:
+        # listed: every kubectl has printed its list when its CPU stops climbing fast;
+        # a fixed settle keeps it simple (kubectl offers no signal)
+        time.sleep(max(3.0, len(procs) * 0.05))
+        cpu0 = sum(cpu_seconds(p.pid) for p in procs)
+        fleet.command("start")
+        t0 = time.perf_counter()
+        time.sleep(seconds)
+        window = time.perf_counter() - t0
+        cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
+        rss = [rss_mb(p.pid) for p in procs]
+        fleet.command("stop")
+        alive = sum(1 for p in procs if p.poll() is None)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return {"window_s": window, "cpu_cores": cpu / window, "rss_mb": sum(rss),
+            "rss_each_mb": statistics.median(rss) if rss else 0.0, "alive": alive}
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        asyncio.run(serve(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]),
+                          Path(sys.argv[5])))
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--clusters", type=int, default=100)
+    ap.add_argument("--pods", type=int, default=1000, help="pods per cluster")
+    ap.add_argument("--seconds", type=float, default=30.0, help="measured window")
+    ap.add_argument("--change-rate", type=float, default=0.01,
+                    help="share of each cluster's pods changed per second")
+    ap.add_argument("--no-kubectl", action="store_true")
+    opts = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ccseone-fleet-live-") as tmp:
+        work = Path(tmp)
+        t0 = time.perf_counter()
+        fleet = FleetProcess(opts.clusters, opts.pods, opts.change_rate, work / "kubeconfig")
+        started = time.perf_counter() - t0
+        try:
+            ours = asyncio.run(bench_ccseone(fleet, work, opts.seconds))
+            theirs = None if opts.no_kubectl else bench_kubectl(fleet, work, opts.seconds)
+        finally:
+            fleet.close()
+    changes = opts.clusters * opts.pods * opts.change_rate
+    print(f"{opts.clusters} sandbox clusters x {opts.pods} pods, {changes:g} pod changes/s "
+          f"({opts.change_rate:.1%}/s), {opts.seconds:g} s window, fleet up in {started:.1f} s, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    lags = [x * 1000 for x in ours["lags"]]
+    print(f"ccseone watch: every cluster listed in {ours['first_list_s']:.2f} s; "
+          f"{len(lags)} changes seen of {ours['changed']} made "
+          f"({ours['rows_per_s']:.0f} rows/s in {ours['deltas_per_s']:.0f} deltas/s), "
+          f"{ours['rows_held']} rows held, {ours['errors']} error deltas")
+    print(f"  update lag (change -> delta) p50 {pct(lags, 0.5):.0f} ms  "
+          f"p99 {pct(lags, 0.99):.0f} ms  max {max(lags, default=float('nan')):.0f} ms  "
+          f"(target p99 < 1000 ms)")
+    print(f"  CPU {ours['cpu_cores']:.1%} of a core  RSS {ours['rss_mb']:.0f} MB "
+          f"(after the first list {ours['rss_listed_mb']:.0f} MB)")
+    if theirs is not None:
+        print(f"kubectl get pods -A -w x {opts.clusters}: CPU {theirs['cpu_cores']:.1%} of a core  "
+              f"RSS {theirs['rss_mb']:.0f} MB total ({theirs['rss_each_mb']:.0f} MB each), "
+              f"{theirs['alive']}/{opts.clusters} still watching")
+        if theirs["cpu_cores"] > 0 and theirs["rss_mb"] > 0:
+            print(f"ratio ccseone / kubectl: CPU {ours['cpu_cores'] / theirs['cpu_cores']:.2f} x"
+                  f"  RSS {ours['rss_mb'] / theirs['rss_mb']:.2f} x")
+
+
+if __name__ == "__main__":
+    main()
