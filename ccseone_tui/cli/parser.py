@@ -439,6 +439,8 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                    help="after the list, print each change as it happens until Ctrl-C")
     p.add_argument("--output-watch-events", action="store_true",
                    help="with --watch: an EVENT column (ADDED, MODIFIED, DELETED)")
+    p.add_argument("--no-headers", action="store_true",
+                   help="tables without the header line (for awk, cut …)")
 
     p = sub.add_parser("describe", help="kubectl describe of an object on each cluster "
                        "that has it")
@@ -456,6 +458,8 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     where(p, all_namespaces=True)
     p.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table",
                    help="output format (default: table)")
+    p.add_argument("--no-headers", action="store_true",
+                   help="the table without its header line")
 
     p = sub.add_parser("delete", help="delete objects on the given clusters (guarded)")
     kind(p)

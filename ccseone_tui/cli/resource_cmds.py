@@ -19,7 +19,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TextIO
 
-from ccseone_tui.cli.output import emit, to_yaml
+from ccseone_tui.cli.output import emit, format_table, to_yaml
 from ccseone_tui.domain.errors import CcseoneError, ValidationError
 from ccseone_tui.domain.text import printable, printable_value
 from ccseone_tui.i18n import t
@@ -179,6 +179,12 @@ def _row_dict(row: ResourceRow) -> dict[str, str]:
     return {str(i): c for i, c in enumerate(row.cells)}
 
 
+def _print_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]],
+                 headers: bool) -> None:
+    text = format_table(rows, columns)
+    print(text if headers else text.split("\n", 1)[1] if rows else "", flush=True)
+
+
 # ---- get ------------------------------------------------------------------------------------
 
 
@@ -223,7 +229,8 @@ async def get(args: argparse.Namespace, s: Services) -> int:
             ref = table.ref(row)
             print(printable(f"{ref.cluster}/{type_name(table.info)}/{ref.name}"))
     elif table.rows:
-        emit([_row_dict(r) for r in table.rows], "table", _columns(table, namespace))
+        _print_table([_row_dict(r) for r in table.rows], _columns(table, namespace),
+                     not args.no_headers)
     sys.stdout.flush()
     code = _notes(table, kind)
     if not table.rows and not code:
@@ -287,8 +294,10 @@ class WatchPrinter:
     cells prints nothing). Cluster gaps and heals are notes on stderr."""
 
     def __init__(self, output: str, *, namespace: str | None, events: bool,
-                 kind: str, out: TextIO | None = None, err: TextIO | None = None) -> None:
+                 kind: str, out: TextIO | None = None, err: TextIO | None = None,
+                 headers: bool = True) -> None:
         self.output = output
+        self.show_headers = headers
         self.namespace = namespace
         self.events = events
         self.kind = kind
@@ -330,7 +339,9 @@ class WatchPrinter:
             for event, _, cells in held:
                 shown = [cells[i] for i in keep if i < len(cells)]
                 self._line([event, *shown] if self.events else shown)
-            self.out.write(self._line(["EVENT", *header] if self.events else header) + "\n")
+            if self.show_headers:
+                self.out.write(self._line(["EVENT", *header] if self.events else header)
+                               + "\n")
         for event, key, cells in held:
             self._write(event, key, cells)
         self.out.flush()
@@ -377,7 +388,7 @@ class WatchPrinter:
 
     def _header(self, columns: tuple[str, ...]) -> None:
         self.headers = columns
-        if self.output in ("table", "wide") and self.buffer is None:
+        if self.output in ("table", "wide") and self.buffer is None and self.show_headers:
             shown = [columns[i] for i in self._keep()]
             self.out.write(self._line(["EVENT", *shown] if self.events else shown) + "\n")
             self.out.flush()
@@ -434,7 +445,8 @@ async def watch(args: argparse.Namespace, s: Services, instance_id: str | None,
     fields = ",".join(f for f in (args.field_selector,
                                   f"metadata.name={args.name}" if args.name else None) if f)
     printer = WatchPrinter(args.output, namespace=namespace,
-                           events=args.output_watch_events, kind=info.plural)
+                           events=args.output_watch_events, kind=info.plural,
+                           headers=not args.no_headers)
     printer.type_name = type_name(info)
     printer.expect(c.name for c in await s.resources.targets(instance_id,
                                                              list(clusters) or None))
@@ -546,7 +558,8 @@ async def events(args: argparse.Namespace, s: Services) -> int:
 
     rows = sorted(table.rows, key=oldest_first)
     if rows:
-        emit([_row_dict(r) for r in rows], "table", _columns(table, namespace))
+        _print_table([_row_dict(r) for r in rows], _columns(table, namespace),
+                     not args.no_headers)
     sys.stdout.flush()
     code = _notes(table, "events")
     if not rows and not code:
@@ -576,7 +589,7 @@ async def _object_events(args: argparse.Namespace, s: Services,
     rows.sort(key=lambda r: (r["last_seen"] or 0.0, r["cluster"]))
     if args.output == "table":
         if rows:
-            emit(rows, "table", EVENT_COLUMNS)
+            _print_table(rows, EVENT_COLUMNS, not args.no_headers)
         elif not code:
             print(t("rcli.no_events"), file=sys.stderr)
     else:
@@ -608,6 +621,10 @@ async def _write_refs(args: argparse.Namespace, s: Services) -> list[ObjectRef]:
     infos = {kind: await _resolve(s, kind, instance_id)
              for kind in dict.fromkeys(k for k, _ in pairs)}
     return [_ref(c, infos[k], args.namespace, n) for c in clusters for k, n in pairs]
+
+
+async def _members(s: Services, refs: Sequence[ObjectRef]) -> list[Any]:
+    return [await s.resources.cluster(c) for c in dict.fromkeys(r.cluster for r in refs)]
 
 
 def _describe_ref(ref: ObjectRef) -> str:
@@ -644,8 +661,10 @@ async def delete(args: argparse.Namespace, s: Services) -> int:
             _err(t("rcli.delete.not_a_tty"))
             return EXIT_FAILED
         print(t("rcli.delete.listing", count=len(refs)), file=sys.stderr)
+        production = {m.name for m in await _members(s, refs) if s.is_production(m)}
         for ref in refs:
-            print(printable(f"  {_describe_ref(ref)}"), file=sys.stderr)
+            mark = f"  {t('fleet.prod')}" if ref.cluster in production else ""
+            print(printable(f"  {_describe_ref(ref)}{mark}"), file=sys.stderr)
         if not _ask(t("rcli.delete.ask", count=len(refs)) + " "):
             print(t("rcli.delete.kept"), file=sys.stderr)
             return EXIT_FAILED

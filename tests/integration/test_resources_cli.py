@@ -122,6 +122,8 @@ def test_get_tables(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path,
     assert run(tmp_path, "get", "pods", "-o", "wide", "--cluster", names[0]) == 0
     header = capsys.readouterr().out.splitlines()[0]
     assert "NODE" in header and "IP" in header
+    assert run(tmp_path, "get", "deploy", "--no-headers") == 0
+    assert [r[:2] for r in lines(capsys.readouterr().out)] == [[n, "web"] for n in names]
     assert run(tmp_path, "get", "deploy", "-o", "name") == 0
     assert capsys.readouterr().out.split() == [f"{n}/deployment.apps/web" for n in names]
 
@@ -312,6 +314,13 @@ def test_delete_guarded(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path,
     assert f"ccseone: {names[0]}: deployment.apps/ghost -n default: " in out.err
     assert "not found" in out.err
 
+    # production confirmed: the listing marks it
+    monkeypatch.setattr(sys, "stdin", _Tty("no\n"))
+    assert run(tmp_path, "delete", "deploy", "web", "--cluster", f"{names[1]},{names[2]}",
+               "--confirm", names[2]) == 1
+    err = capsys.readouterr().err
+    assert f"{names[2]}: deployment.apps/web -n default  PROD" in err
+    assert f"{names[1]}: deployment.apps/web -n default\n" in err
     assert run(tmp_path, "delete", "deploy", "web", "--cluster", f"{names[1]},{names[2]}",
                "--confirm", names[2], "--yes", "-o", "json") == 0
     doc = json.loads(capsys.readouterr().out)
