@@ -394,7 +394,7 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     def where(p: argparse.ArgumentParser, *, cluster_required: bool = False,
               all_namespaces: bool = False) -> None:
         p.add_argument("--instance", help="control instance (name or id) whose clusters to "
-                       "ask (default: the instance of --cluster, else the only one)")
+                       "ask (default: the instance of --cluster, else every cluster)")
         p.add_argument("--cluster", action="append", metavar="NAME[,NAME…]",
                        required=cluster_required,
                        help="only this cluster (repeatable or comma-separated)"
@@ -424,7 +424,7 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                        help="table: one line per object; json|yaml: the outcomes")
 
     p = sub.add_parser("get", help="list any kind on every cluster at once (kubectl get), "
-                       "CLUSTER first")
+                       "CLUSTER first", epilog=_KINDS_EPILOG)
     kind(p)
     p.add_argument("name", metavar="NAME", nargs="?",
                    help="only the object of that name (or KIND given as TYPE/NAME)")
@@ -490,6 +490,15 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         "kubectl: deploy/web)")
     where(p, cluster_required=True)
     writes(p)
+
+
+_KINDS_EPILOG = (
+    "KIND: any type the clusters serve, by plural, singular, Kind, short name or "
+    "plural.group. Common: pods (po), deployments (deploy), replicasets (rs), statefulsets "
+    "(sts), daemonsets (ds), jobs, cronjobs (cj), services (svc), ingresses (ing), "
+    "configmaps (cm), secrets, persistentvolumeclaims (pvc), serviceaccounts (sa), nodes "
+    "(no), namespaces (ns), events (ev); a CRD as widgets, wdg or widgets.example.com. "
+    "Schemas of -o json|yaml: docs/cli.md.")
 
 
 def _replicas(text: str) -> int:
