@@ -5,19 +5,21 @@ drill-down and the row keys."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from ccseone_tui.config import Settings
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services, open_services
 from ccseone_tui.ui.app import CcseoneApp
 from ccseone_tui.ui.views.fleet import FleetView
+from ccseone_tui.ui.views.fleet_command import CommandBar
 from ccseone_tui.ui.widgets.browser_table import BrowserTable
 
 from .pilot_helpers import settle, until
@@ -109,3 +111,210 @@ async def test_pods_across_the_fleet_with_the_servers_columns(
         assert "CLUSTER ▼" in table.render_line(0).text
         await pilot.press("s")
         assert table.sort_column == "NAMESPACE" and "NAMESPACE ▲" in table.render_line(0).text
+
+
+async def test_colon_jumps_to_any_kind_with_completion(services: Services) -> None:
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        bar = view.query_one(CommandBar)
+        await pilot.press("colon")
+        assert bar.is_open and isinstance(app.focused, Input)
+        await pilot.press(*"deplo")
+        await until(pilot, lambda: "deploy  deployments" in hint(view), "the names listed")
+        await pilot.press("y", "m", "tab")  # the inline completion taken
+        assert bar.input.value == "deployments"
+        await pilot.press("enter")
+        await rows_of(pilot, view, "deployments", 3)
+        assert not bar.is_open and app.focused is view.table
+        assert [c.key for c in view.table.columns][:3] == ["CLUSTER", "NAMESPACE", "NAME"]
+        assert "UP-TO-DATE" in [c.key for c in view.table.columns]
+        # an alias; then a name no cluster serves: said with close names, nothing lost
+        await pilot.press("colon", *"svc", "enter")
+        await until(pilot, lambda: view.state.info is not None
+                    and view.state.info.plural == "services", "services")
+        table = view.table
+        await pilot.press("colon", *"deploymnts", "enter")
+        await until(pilot, lambda: bar.query_one("#command-hint").has_class("-error"),
+                    "the unknown kind said")
+        assert "deployments" in hint(view)
+        assert bar.is_open and bar.input.value == "deploymnts"  # kept, to fix
+        assert view.table is table and view.state.info.plural == "services"
+        await pilot.press("escape")
+        assert not bar.is_open and app.focused is table
+
+
+def hint(view: FleetView) -> str:
+    return str(view.query_one("#command-hint", Static).render())
+
+
+async def test_live_change_in_place_and_a_dead_cluster_heals(
+        services: Services, fleet: SandboxFleet) -> None:
+    names = [c.name for c in fleet.clusters]
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        await pilot.press("colon", *"deploy", "enter")
+        await rows_of(pilot, view, "deployments", 3)
+        table = view.table
+        updates = view.table_updates
+        # scaled on one cluster: that row changes in place, the others do not move
+        member = await services.clusters.get(names[1])
+        client = await services.clusters.client(member)
+        await client.apply(deployment(replicas=4))
+        key = f"{names[1]}/default/web"
+        await until(pilot, lambda: "4/4" in plain((table.get_row(key) or ("",) * 3)[3]),
+                    "the scaled row")
+        assert table.row_count == 3
+        assert view.table_updates - updates <= 6  # a few batches, not one per event
+        # a new object appears in its place (cluster, namespace, name)
+        await client.apply(deployment("api", 1))
+        await until(pilot, lambda: table.row_count == 4, "the new row")
+        keys = [table.key_at(row) for row in range(table.visible_count)]
+        assert keys.index(f"{names[1]}/default/api") == keys.index(key) - 1
+        # a dead cluster: its rows stay, dimmed, named with the time it went away
+        await fleet.clusters[2].set_outage(True)
+        await until(pilot, lambda: names[2] in view.state.gaps, "the gap")
+        assert table.row_count == 4 and table.dimmed == {names[2]}
+        assert f"{names[2]} unreachable since" in status(view)
+        await fleet.clusters[2].set_outage(False)
+        await until(pilot, lambda: not view.state.gaps, "the heal")
+        await until(pilot, lambda: not table.dimmed, "the rows lit again")
+        assert "unreachable" not in status(view)
+        assert table.row_count == 4
+
+
+async def test_drill_down_and_back(services: Services, fleet: SandboxFleet) -> None:
+    names = [c.name for c in fleet.clusters]
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        await pilot.press("colon", *"deploy", "enter")
+        await rows_of(pilot, view, "deployments", 3)
+        deployments = view.table
+        await pilot.press("down")  # the second cluster's Deployment
+        assert deployments.cursor_key == f"{names[1]}/default/web"
+        await pilot.press("enter")
+        await rows_of(pilot, view, "replicasets", 1)
+        assert view.scope.clusters == (names[1],) and view.scope.owner_uid
+        assert "deployments/web → replicasets" in crumbs(view)
+        await pilot.press("enter")
+        await rows_of(pilot, view, "pods", PODS)
+        assert {k.split("/")[0] for k in view.table.marked | {view.table.cursor_key}} == \
+            {names[1]}
+        assert "→ pods" in crumbs(view)
+        await pilot.press("escape")  # back: the ReplicaSets, then the Deployments
+        await until(pilot, lambda: view.state.info.plural == "replicasets", "back to rs")
+        await pilot.press("backspace")
+        await until(pilot, lambda: view.table is deployments, "back to deployments")
+        assert deployments.cursor_key == f"{names[1]}/default/web"
+        assert view.back_stack == []
+
+
+def crumbs(view: FleetView) -> str:
+    return str(view.query_one("#fleet-kind-bar", Static).render())
+
+
+class Calls:
+    """Stands in for ``ui/resource_actions.py``: which function each key reached."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from ccseone_tui.ui import resource_actions
+
+        self.seen: list[tuple[str, Any, dict[str, Any]]] = []
+        for name in ("describe", "show_yaml", "show_events", "logs", "containers", "delete",
+                     "scale", "restart", "edit", "copy", "shell", "port_forward", "forwards"):
+            monkeypatch.setattr(resource_actions, name, self._recorder(name))
+
+    def _recorder(self, name: str) -> Callable[..., None]:
+        def record(app: object, *args: Any, **kwargs: Any) -> None:
+            self.seen.append((name, args, kwargs))
+        return record
+
+    def last(self) -> tuple[str, Any, dict[str, Any]]:
+        return self.seen[-1]
+
+
+async def test_marks_and_every_row_key(services: Services, fleet: SandboxFleet,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = Calls(monkeypatch)
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        await rows_of(pilot, view, "pods", PODS * 3)
+        table = view.table
+        first = table.cursor_key
+        for key, name in (("d", "describe"), ("y", "show_yaml"), ("E", "show_events"),
+                          ("l", "logs"), ("x", "shell"), ("f", "port_forward"),
+                          ("e", "edit"), ("enter", "containers")):
+            await pilot.press(key)
+            await pilot.pause()
+            got, args, _ = calls.last()
+            assert got == name and args[0].key == first, key
+        await pilot.press("p")
+        assert calls.last()[0] == "logs" and calls.last()[2] == {"previous": True}
+        await pilot.press("F")
+        assert calls.last()[0] == "forwards"
+        # pods do not scale or restart: those keys are not offered (nor run) here
+        count = len(calls.seen)
+        await pilot.press("ctrl+s", "R")
+        assert len(calls.seen) == count
+        # marks: space marks and moves down; delete takes every marked row
+        await pilot.press("space", "space")
+        second = table.key_at(1)
+        assert table.marked == {first, second}
+        assert "2 marked" in status(view)
+        await pilot.press("ctrl+d")
+        got, args, kwargs = calls.last()
+        assert got == "delete" and [r.key for r in args[0]] == sorted([first, second])
+        kwargs["on_done"]()  # the write is done: the marks have served
+        assert not table.marked
+        await pilot.press("Y")
+        got, args, _ = calls.last()
+        assert got == "copy" and args[0] == table.cursor_key.split("/")[2]
+        # a Deployment scales and restarts
+        await pilot.press("colon", *"deploy", "enter")
+        await rows_of(pilot, view, "deployments", 3)
+        await pilot.press("ctrl+s")
+        assert calls.last()[0] == "scale"
+        await pilot.press("space", "R")
+        got, args, _ = calls.last()
+        assert got == "restart" and len(args[0]) == 1
+        await pilot.press("escape")  # Esc clears the marks first
+        assert not view.table.marked
+
+
+async def test_filters_namespace_labels_clusters(services: Services,
+                                                 fleet: SandboxFleet) -> None:
+    names = [c.name for c in fleet.clusters]
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        member = await services.clusters.get(names[0])
+        client = await services.clusters.client(member)
+        await client.apply({"apiVersion": "v1", "kind": "Namespace",
+                            "metadata": {"name": "shop"}})
+        api = deployment("api", 1)
+        api["metadata"]["namespace"] = "shop"  # type: ignore[index]
+        await client.apply(api)
+        await rows_of(pilot, view, "pods", PODS * 3 + 1)
+        table = view.table
+        # namespaces: n, completion from the rows
+        await pilot.press("n", *"sh", "tab", "enter")
+        assert view.namespaces == {"shop"} and table.visible_count == 1
+        assert "namespaces: shop" in str(view.query_one("#fleet-cluster-bar").render())
+        await pilot.press("n", "ctrl+u", "enter")
+        assert view.namespaces is None and table.visible_count == PODS * 3 + 1
+        # clusters: @ picks several; an unknown one is said
+        await pilot.press("at", *f"{names[1]},{names[2]}", "enter")
+        assert view.clusters == {names[1], names[2]} and table.visible_count == PODS * 2
+        await pilot.press("at", "ctrl+u", *"nowhere", "enter")
+        assert "nowhere" in hint(view)
+        await pilot.press("escape", "at", "ctrl+u", "enter")
+        assert view.clusters is None
+        # label selector: asked of the servers (a new watch), shown in the breadcrumb
+        await pilot.press("L", *"app=api", "enter")
+        await rows_of(pilot, view, "pods", 1)
+        assert view.scope.label_selector == "app=api" and "-l app=api" in crumbs(view)
+        await pilot.press("L", "ctrl+u", "enter")
+        await rows_of(pilot, view, "pods", PODS * 3 + 1)

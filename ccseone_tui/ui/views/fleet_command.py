@@ -27,14 +27,23 @@ from ccseone_tui.ui.keys import localize_bindings
 
 MODES = ("kind", "namespace", "labels", "clusters")
 LISTED = 10  # candidates shown under the input
+COMMON = ("pods", "deployments", "services", "nodes", "namespaces", "events", "replicasets",
+          "statefulsets", "daemonsets", "jobs", "configmaps", "ingresses")  # before typing
 _MULTI = {"namespace", "clusters"}  # comma-separated values
 
 
 def matches(names: Sequence[str], typed: str, limit: int = LISTED) -> list[str]:
-    """Names starting with ``typed`` (case-insensitive), shortest first, then containing it."""
+    """Names starting with ``typed`` (case-insensitive), shortest first, then containing it.
+    Listed once per kind where the list says so: no ``deployment`` beside ``deployments``,
+    no ``deploy.apps`` unless a group is being typed."""
     needle = typed.strip().lower()
+    if "." not in needle:
+        every = set(names)
+        names = [n for n in names if "." not in n and n + "s" not in every]
     if not needle:
-        return sorted(names, key=lambda n: (len(n), n))[:limit]
+        every = set(names)
+        common = [n for n in COMMON if n in every]
+        return common or sorted(names, key=lambda n: (len(n), n))[:limit]
     head = [n for n in names if n.lower().startswith(needle)]
     head.sort(key=lambda n: (len(n), n))
     if len(head) < limit:

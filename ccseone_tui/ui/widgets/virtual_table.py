@@ -453,6 +453,13 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- actions and mouse -------------------------------------------------------------------
 
+    async def handle_key(self, event: events.Key) -> bool:
+        """Textual calls ``key_<name>`` methods for keys: ``key_at`` is this table's row
+        lookup, not a handler of ``@`` (which crashed the app), so ``@`` goes on up."""
+        if event.name == "at":
+            return False
+        return await super().handle_key(event)
+
     def action_cursor_up(self) -> None:
         self.move_cursor(self._cursor - 1)
 
