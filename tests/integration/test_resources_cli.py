@@ -26,6 +26,7 @@ from ccseone_tui.kube import ClusterRef, KubePool
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services.resources.model import ClusterDelta, ResourceRow
 from tests.integration.test_fleet_cli import ThreadedFleet, _seed, run
+from tests.integration.test_resources_read import forbid_pods
 
 ROOT = Path(__file__).parents[2]
 CRD = {
@@ -211,6 +212,26 @@ def test_a_dead_cluster(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path,
     assert run(tmp_path, "describe", "deploy", "web") == 1
     out = capsys.readouterr()
     assert out.out.count("Name:") == 2 and f"ccseone: {names[1]}: " in out.err
+
+
+def test_forbidden_on_one_cluster(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    served, names = fleet
+
+    async def forbid() -> None:
+        forbid_pods(served.fleet.clusters[2])
+
+    served.call(forbid())
+    capsys.readouterr()
+    assert run(tmp_path, "get", "pods") == 1
+    out = capsys.readouterr()
+    assert {r[0] for r in lines(out.out)[1:]} == set(names[:2])
+    assert out.err.startswith(f'ccseone: {names[2]}: pods is forbidden: User "viewer"')
+    assert run(tmp_path, "get", "pods", "-o", "json") == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert list(doc["errors"]) == [names[2]] and "forbidden" in doc["errors"][names[2]]
+    assert run(tmp_path, "get", "deploy") == 0  # other kinds are still allowed there
+    capsys.readouterr()
 
 
 def test_describe(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path,
