@@ -403,3 +403,15 @@ async def test_watch_forbidden_and_missing_clusters(east: Services,
         first = await w.first_of_each([one.name, two.name, three.name])
         assert "forbidden" in (first[three.name].error or "")
         assert len(first[one.name].upserts) == 2
+
+
+async def test_a_bad_selector_is_said_once_per_cluster(east: Services,
+                                                       fleet: SandboxFleet) -> None:
+    table = await east.resources.get("pods", "east", label_selector="app in (web")
+    assert set(table.errors) == {c.name for c in fleet.clusters} and table.rows == []
+    async with watching(east, "pods", label_selector="app in (web") as w:
+        first = await w.first_of_each([c.name for c in fleet.clusters])
+        assert all(d.error for d in first.values())
+        # nothing retries a request the servers refused as malformed
+        left = [t for t in asyncio.all_tasks() if t.get_name().startswith("resources-watch:")]
+        await asyncio.gather(*left)

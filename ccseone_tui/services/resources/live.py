@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ccseone_tui.domain.errors import CcseoneError, ResourceNotFound
+from ccseone_tui.domain.errors import CcseoneError, KubeApiError, ResourceNotFound
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.kube.streams import Backoff
 from ccseone_tui.kube.values import ResourceInfo, WatchEvent
@@ -214,6 +214,11 @@ class _Follower:
                 if type_missing(exc) and not refresh:
                     refresh = True  # the path is not served here: ask discovery once
                     continue
+                cause = cause_of(exc)
+            except KubeApiError as exc:
+                if exc.status == 400:  # the request itself is wrong (a bad selector): asking
+                    self._fail(cause_of(exc))  # again gets the same answer, so stop here
+                    return
                 cause = cause_of(exc)
             except TimeoutError:
                 from ccseone_tui.i18n import t
