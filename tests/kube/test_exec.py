@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pty
+import shutil
 import termios
 
 import pytest
@@ -214,3 +215,87 @@ async def test_stderr_channel_without_tty(fleet, client) -> None:
     assert (STDERR, b"cat: can't open '/etc/nope': No such file or directory\n") in chunks
     assert (STDOUT, f"{name}\n".encode()) in chunks
     assert session.exit_code == 1
+
+
+@pytest.fixture
+async def tls_fleet():
+    from ccseone_tui.sandbox import SandboxFleet
+
+    async with SandboxFleet(clusters=1, nodes=1, tls=True, log_rate=0.0,
+                            system_workloads=False) as f:
+        yield f
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the sandbox's CA")
+async def test_over_tls_and_as_kubectl_sees_it(tls_fleet, pool) -> None:
+    """wss:// through the client's TLS context; and real kubectl (client-go's WebSocket
+    executor) against the same emulated kubelet, when kubectl is on PATH."""
+    from tests.kube.kube_helpers import refs_for
+
+    client = await pool.client(refs_for(tls_fleet)[0])
+    assert client.server.startswith("https://")
+    name = await running(tls_fleet, client, pod(unique("tls")))
+    session = await open_exec(client, NS, name, ["echo", "secure"], stdin=False, tty=False)
+    assert await collect(session) == (b"secure\n", b"") and session.exit_code == 0
+    if shutil.which("kubectl") is None:
+        return
+
+    async def kubectl(*args: str, stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+        proc = await asyncio.create_subprocess_exec(
+            "kubectl", "--kubeconfig", str(tls_fleet.kubeconfig_path), "-n", NS, *args,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(stdin), 60)
+        return proc.returncode or 0, out, err
+
+    assert await kubectl("exec", name, "--", "echo", "hi") == (0, b"hi\n", b"")
+    code, _, err = await kubectl("exec", name, "--", "sh", "-c", "exit 3")
+    assert code == 3 and b"command terminated with exit code 3" in err
+    code, out, _ = await kubectl("exec", "-i", name, "--", "sh", stdin=b"hostname\ncat\nvia cat\n")
+    assert (code, out) == (0, f"{name}\nvia cat\n".encode())  # v5 carried the end of stdin
+
+
+async def test_exec_needs_create_on_pods_exec(fleet, client, tmp_path) -> None:
+    """A caller without ``create`` on ``pods/exec`` is refused before the upgrade, with the
+    RBAC authorizer's status and message kept."""
+    import yaml
+
+    from ccseone_tui.domain.errors import Forbidden
+    from ccseone_tui.kube import ClusterRef
+    from ccseone_tui.sandbox.authn import forbidden_for
+
+    name = await running(fleet, client, pod(unique("rbac")))
+    await client.create({"apiVersion": "v1", "kind": "ServiceAccount",
+                         "metadata": {"name": "viewer", "namespace": NS}})
+    answer = await client.request(
+        "POST", f"/api/v1/namespaces/{NS}/serviceaccounts/viewer/token",
+        body={"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": {}})
+    config = yaml.safe_load(fleet.kubeconfig_path.read_text())
+    for user in config["users"]:
+        user["user"] = {"token": answer["status"]["token"]}
+    path = tmp_path / "viewer.kubeconfig"
+    path.write_text(yaml.safe_dump(config))
+    cluster = fleet.clusters[0]
+    asked = []
+
+    def view_only(user, attrs) -> None:
+        asked.append((attrs.verb, attrs.resource, attrs.subresource))
+        if attrs.verb not in ("get", "list", "watch"):
+            raise forbidden_for(user, attrs)
+
+    cluster.authorizer = view_only
+    try:
+        from ccseone_tui.kube import KubePool
+        from tests.kube.kube_helpers import SETTINGS
+
+        async with KubePool(SETTINGS) as own:
+            viewer = await own.client(ClusterRef(name=cluster.name, kubeconfig=str(path),
+                                                 context=cluster.name))
+            with pytest.raises(Forbidden) as info:
+                await open_exec(viewer, NS, name, ["sh"])
+    finally:
+        cluster.authorizer = None
+    assert ("create", "pods", "exec") in asked
+    assert info.value.status == 403 and info.value.api_message == (
+        f'pods "{name}" is forbidden: User "system:serviceaccount:{NS}:viewer" cannot '
+        f'create resource "pods/exec" in API group "" in the namespace "{NS}"')
