@@ -460,6 +460,8 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                    help="output format (default: table)")
     p.add_argument("--no-headers", action="store_true",
                    help="the table without its header line")
+    p.add_argument("-w", "--watch", action="store_true",
+                   help="after the events so far, print each new or updated one until Ctrl-C")
 
     p = sub.add_parser("delete", help="delete objects on the given clusters (guarded)")
     kind(p)

@@ -314,6 +314,8 @@ class WatchPrinter:
         self.pending: set[str] = set()
         self.buffer: list[tuple[str, str, tuple[str, ...]]] | None = None
         self.order: dict[str, int] = {}
+        # a column of kubectl durations ("LAST SEEN"): the first list sorted oldest first
+        self.oldest_first: str | None = None
         if events:
             self.widths = [len("MODIFIED")]
 
@@ -332,6 +334,10 @@ class WatchPrinter:
         # as a plain get lists them: cluster order, then namespace and name
         held.sort(key=lambda h: (self.order.get(h[1].split("/", 1)[0], len(self.order)),
                                  h[1]))
+        if self.oldest_first and self.headers and self.oldest_first in self.headers:
+            at = self.headers.index(self.oldest_first)
+            held.sort(key=lambda h: -(duration_seconds(h[2][at]) or float("inf"))
+                      if at < len(h[2]) else 0.0)
         if self.output in ("table", "wide") and self.headers is not None:
             keep = self._keep()
             header = [self.headers[i] for i in keep]
@@ -439,7 +445,8 @@ class WatchPrinter:
 
 
 async def watch(args: argparse.Namespace, s: Services, instance_id: str | None,
-                clusters: Sequence[str], namespace: str | None) -> int:
+                clusters: Sequence[str], namespace: str | None, *,
+                oldest_first: str | None = None) -> int:
     """``get -w``: streams until Ctrl-C (exit 130 from the entry point)."""
     info = await _resolve(s, args.kind, instance_id)
     fields = ",".join(f for f in (args.field_selector,
@@ -448,6 +455,7 @@ async def watch(args: argparse.Namespace, s: Services, instance_id: str | None,
                            events=args.output_watch_events, kind=info.plural,
                            headers=not args.no_headers)
     printer.type_name = type_name(info)
+    printer.oldest_first = oldest_first
     printer.expect(c.name for c in await s.resources.targets(instance_id,
                                                              list(clusters) or None))
 
@@ -536,6 +544,8 @@ async def events(args: argparse.Namespace, s: Services) -> int:
         raise _Usage(t("rcli.events_need_name", kind=args.kind))
     clusters = cluster_names(args.cluster)
     instance_id = await _instance_id(args, s, clusters)
+    if args.watch:
+        return await _watch_events(args, s, instance_id, clusters)
     if args.kind:
         return await _object_events(args, s, instance_id)
     namespace = _namespace(args)
@@ -566,6 +576,23 @@ async def events(args: argparse.Namespace, s: Services) -> int:
         print(t("rcli.none_in", namespace=namespace) if namespace else t("rcli.none"),
               file=sys.stderr)
     return code
+
+
+async def _watch_events(args: argparse.Namespace, s: Services, instance_id: str | None,
+                        clusters: Sequence[str]) -> int:
+    """``events -w``: the events so far (oldest first), then each new or updated one; an
+    object's by an involvedObject field selector."""
+    fields = None
+    namespace = _namespace(args)
+    if args.kind:
+        info = await _resolve(s, args.kind, instance_id)
+        fields = f"involvedObject.kind={info.kind},involvedObject.name={args.name}"
+        namespace = (args.namespace or DEFAULT_NAMESPACE) if info.namespaced else None
+    watching = argparse.Namespace(kind="events", name=None, selector=None,
+                                  field_selector=fields, output=args.output,
+                                  output_watch_events=False, no_headers=args.no_headers)
+    return await watch(watching, s, instance_id, clusters, namespace,
+                       oldest_first="LAST SEEN")
 
 
 async def _object_events(args: argparse.Namespace, s: Services,

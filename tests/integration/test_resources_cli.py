@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -385,50 +385,81 @@ def test_scale_and_restart(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Pat
     assert "NAME" in capsys.readouterr().err
 
 
+class Watching:
+    """``ccseone ARGV`` as a real process (``-w`` runs until Ctrl-C): ``until`` reads its
+    stdout lines until one matches; ``stop`` sends SIGINT and returns (exit code, stderr)."""
+
+    def __init__(self, tmp_path: Path, *argv: str) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+        base = ["--config", str(tmp_path / "none.toml"), "--db", str(tmp_path / "ccseone.db"),
+                "--kubeconfig", str(tmp_path / "kubeconfig"), "--lang", "en"]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ccseone_tui.cli", *base, *argv], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+        self.seen: list[str] = []
+
+    def until(self, predicate: Callable[[str], bool], timeout: float = 30.0) -> str:
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.seen.append(line.rstrip("\n"))
+            if predicate(self.seen[-1]):
+                return self.seen[-1]
+        raise AssertionError(f"not seen; got {self.seen!r}")
+
+    def stop(self) -> tuple[int, str]:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            _, err = self.proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        return self.proc.returncode, err
+
+
 def test_get_watch(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path) -> None:
     """``get -w`` as a process: the first list aligned, then a scale shows as a MODIFIED
     line; SIGINT (Ctrl-C) ends it with 130 and nothing on stderr."""
     _, names = fleet
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    base = ["--config", str(tmp_path / "none.toml"), "--db", str(tmp_path / "ccseone.db"),
-            "--kubeconfig", str(tmp_path / "kubeconfig"), "--lang", "en"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ccseone_tui.cli", *base, "get", "deploy", "-w",
-         "--output-watch-events"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, env=env, cwd=tmp_path)
+    watching = Watching(tmp_path, "get", "deploy", "-w", "--output-watch-events")
     try:
-        assert proc.stdout is not None
-        seen: list[str] = []
-
-        def until(predicate: object, timeout: float = 30.0) -> str:
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                line = proc.stdout.readline()  # type: ignore[union-attr]
-                if not line:
-                    break
-                seen.append(line.rstrip("\n"))
-                if predicate(seen[-1]):  # type: ignore[operator]
-                    return seen[-1]
-            raise AssertionError(f"not seen; got {seen!r}")
-
-        until(lambda line: line.split()[:2] == ["ADDED", names[2]])
+        seen = watching.seen
+        watching.until(lambda line: line.split()[:2] == ["ADDED", names[2]])
         assert seen[0].split() == ["EVENT", "CLUSTER", "NAME", "READY", "UP-TO-DATE",
                                    "AVAILABLE", "AGE"]
         assert [line.split()[1] for line in seen[1:]] == names  # cluster order
         assert len({line.index(names[0][:1], 8) for line in seen[1:]}) == 1  # aligned
         assert run(tmp_path, "scale", "deploy", "web", "--replicas", "4",
                    "--cluster", names[1]) == 0
-        line = until(lambda line: line.split()[:2] == ["MODIFIED", names[1]])
+        line = watching.until(lambda line: line.split()[:2] == ["MODIFIED", names[1]])
         assert line.split()[2] == "web"
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            _, err = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-    assert proc.returncode == 130, err
+        code, err = watching.stop()
+    assert code == 130, err
     assert err == ""
+
+
+def test_events_watch(fleet: tuple[ThreadedFleet, list[str]], tmp_path: Path) -> None:
+    """``events KIND NAME -w``: that object's events so far, then the new one a scale
+    makes, and none of another object's."""
+    _, names = fleet
+    watching = Watching(tmp_path, "events", "deploy/web", "-w", "--cluster", names[0])
+    try:
+        header = watching.until(lambda line: line.startswith("CLUSTER"))
+        assert header.split() == ["CLUSTER", "LAST", "SEEN", "TYPE", "REASON", "OBJECT",
+                                  "MESSAGE"]
+        watching.until(lambda line: "to 2 from 0" in line)  # the creation's scale-up
+        assert run(tmp_path, "scale", "deploy", "web", "--replicas", "3",
+                   "--cluster", names[0]) == 0
+        watching.until(lambda line: "to 3 from 2" in line)
+        assert all(line.split()[0] == names[0] and "deployment/web" in line
+                   for line in watching.seen[1:])
+    finally:
+        code, err = watching.stop()
+    assert code == 130 and err == "", err
 
 
 def _printer(output: str = "table", events: bool = False
