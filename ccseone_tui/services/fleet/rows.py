@@ -202,7 +202,7 @@ def node_doc(cluster: str, node: dict[str, Any], now: float) -> Doc:
     labels = meta.get("labels") or {}
     status, *rest = node_row(cluster, node, now)[3].split(",")
     roles = node_roles(labels)
-    return {**_base(cluster, meta), "status": status,
+    return {**_base(cluster, meta), "namespace": None, "status": status,
             "schedulable": "SchedulingDisabled" not in rest,
             "roles": [] if roles == "<none>" else roles.split(","), **_times(meta, now),
             "version": ((node.get("status") or {}).get("nodeInfo") or {}).get(
