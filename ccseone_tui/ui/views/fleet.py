@@ -27,13 +27,15 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ccseone_tui.i18n import t
-from ccseone_tui.services.resources.kinds import builtin_kind, builtin_names
-from ccseone_tui.services.resources.model import ClusterDelta, ObjectRef, ResourceInfo
+from ccseone_tui.services.resources.kinds import builtin_kind
+from ccseone_tui.services.resources.model import ClusterDelta, ResourceInfo
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.views import fleet_keys
 from ccseone_tui.ui.views.fleet_command import CommandBar
+from ccseone_tui.ui.views.fleet_jump import CommandLine
+from ccseone_tui.ui.views.fleet_rows import RowKeys
 from ccseone_tui.ui.views.fleet_state import BrowserState, Scope, columns_for, flex_column
 from ccseone_tui.ui.widgets.browser_table import BrowserTable
 from ccseone_tui.ui.widgets.columns_more import ColumnsMore
@@ -50,7 +52,7 @@ KEPT_TABLES = 4  # scopes whose table (and rows) stay for a quick way back
 WATCH_GROUP = "stream:fleet"  # a live stream: never completes while the section is shown
 
 
-class FleetView(Vertical):
+class FleetView(CommandLine, RowKeys, Vertical):
     section_id = "fleet"
     DEFAULT_CSS = """
     FleetView #fleet-kinds { height: 1; margin: 0 0 1 0; }
@@ -366,242 +368,6 @@ class FleetView(Vertical):
 
         self.table.set_predicate(keep)
 
-    # ---- the command line (:, n, @, L) ---------------------------------------------------
-
-    def action_command(self, mode: str) -> None:
-        bar = self.query_one(CommandBar)
-        if mode == "kind":
-            bar.open(mode, "", self._kind_names or builtin_names())
-            if self._kind_names is None:
-                self._load_kind_names()
-        elif mode == "namespace":
-            if self.state.info is not None and not self.state.info.namespaced:
-                self.notify(t("fleet.namespace.cluster_scoped", kind=self.state.info.plural),
-                            severity="warning", timeout=4)
-                return
-            seen = sorted({key.split("/", 2)[1] for keys in self.state.owned.values()
-                           for key in keys})
-            bar.open(mode, ",".join(sorted(self.namespaces or ())), seen)
-        elif mode == "clusters":
-            bar.open(mode, ",".join(sorted(self.clusters or ())), self.state.clusters)
-        else:
-            bar.open(mode, self.scope.label_selector or "", [])
-        self.refresh_chrome()
-
-    def _load_kind_names(self) -> None:
-        instance = self.shell.current_instance
-        if instance is not None:
-            workers.start(self, self._kinds(instance.id), name="fleet:kinds",
-                          group="fleet-kinds", exclusive=True,
-                          description=t("worker.fleet.kinds", instance=instance.name))
-
-    async def _kinds(self, instance_id: str) -> None:
-        names = await self.shell.services.resources.kind_names(instance_id)
-        self.post_message(msg.KindNames(instance_id, names))
-
-    @on(msg.KindNames)
-    def _kind_names_loaded(self, message: msg.KindNames) -> None:
-        message.stop()
-        if message.instance_id == self._instance_id:
-            self._kind_names = message.names
-            bar = self.query_one(CommandBar)
-            if bar.is_open and bar.mode == "kind":
-                bar.set_names(message.names)
-
-    @on(CommandBar.Closed)
-    def _command_closed(self, event: CommandBar.Closed) -> None:
-        event.stop()
-        self.focus_content()
-        self.refresh_chrome()
-
-    @on(CommandBar.Submitted)
-    def _command(self, event: CommandBar.Submitted) -> None:
-        event.stop()
-        bar = self.query_one(CommandBar)
-        value = event.value
-        if event.mode == "kind":
-            self._jump(value)
-            return
-        if event.mode == "namespace":
-            self.namespaces = _items(value)
-            self._apply_predicate()
-        elif event.mode == "clusters":
-            wanted = _items(value)
-            unknown = sorted((wanted or frozenset()) - set(self.state.clusters))
-            if unknown:
-                bar.show_error(t("fleet.clusters.unknown", clusters=", ".join(unknown)))
-                return
-            self.clusters = wanted
-            self._apply_predicate()
-        elif event.mode == "labels":
-            info = self.state.info
-            if value != (self.scope.label_selector or "") and info is not None:
-                bar.close()
-                self._show_scope(self.scope.with_labels(value), info)
-                return
-        bar.close()
-        self.focus_content()
-        self.refresh_chrome()
-
-    def _jump(self, text: str) -> None:
-        """``:KIND`` — a built-in at once; any other name through discovery (a worker)."""
-        if not text:
-            self.query_one(CommandBar).close()
-            self.focus_content()
-            return
-        instance = self.shell.current_instance
-        info = builtin_kind(text)
-        if info is not None:
-            self._open_kind(text, info)
-        elif instance is not None:
-            workers.start(self, self._resolve(text, instance.id), name="fleet:resolve",
-                          group="fleet-resolve", exclusive=True,
-                          description=t("worker.fleet.resolve", kind=text))
-
-    async def _resolve(self, text: str, instance_id: str) -> None:
-        from ccseone_tui.services.resources.kinds import UnknownKind
-
-        try:
-            info = await self.shell.services.resources.resolve(text, instance_id)
-        except UnknownKind as exc:
-            self.post_message(msg.KindResolved(text, None, str(exc)))
-            return
-        self.post_message(msg.KindResolved(text, info, None))
-
-    @on(msg.KindResolved)
-    def _resolved(self, message: msg.KindResolved) -> None:
-        message.stop()
-        bar = self.query_one(CommandBar)
-        if message.info is None:  # said in the command line, the text kept to fix
-            if bar.is_open:
-                bar.show_error(message.error)
-            else:
-                self.notify(message.error or "", severity="error")
-            return
-        self._open_kind(message.text, message.info)
-
-    def _open_kind(self, text: str, info: ResourceInfo) -> None:
-        self.query_one(CommandBar).close()
-        self.back_stack.clear()
-        self._show_scope(Scope(text), info)
-
-    # ---- rows: marks, drill-down, actions ------------------------------------------------
-
-    def cursor_ref(self) -> ObjectRef | None:
-        key = self.table.cursor_key
-        return None if key is None else self.state.ref(key)
-
-    def selected_refs(self) -> list[ObjectRef]:
-        """The marked rows (those still listed), else the cursor's."""
-        table, state = self.table, self.state
-        marked = [state.ref(key) for key in sorted(table.marked) if table.get_row(key)]
-        refs = [ref for ref in marked if ref is not None]
-        if refs:
-            return refs
-        ref = self.cursor_ref()
-        return [] if ref is None else [ref]
-
-    def action_mark(self) -> None:
-        table = self.table
-        key = table.cursor_key
-        if key is not None:
-            table.toggle_mark(key)
-            table.move_cursor(table.cursor_row + 1)
-            self.refresh_chrome()
-
-    @on(VirtualTable.RowSelected)
-    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
-        event.stop()
-        ref = self.state.ref(event.key)
-        if ref is None:
-            return
-        if (ref.info.group, ref.info.plural) == ("", "pods"):
-            self._call("containers", ref)
-            return
-        workers.start(self, self._drill(self.generation, ref), name="fleet:drill",
-                      group="fleet-drill", exclusive=True,
-                      description=t("worker.fleet.drill", name=ref.name))
-
-    async def _drill(self, generation: int, ref: ObjectRef) -> None:
-        drill = await self.shell.services.objects.drill(ref)
-        info = None
-        if drill is not None:
-            name = f"{drill.kind}.{drill.group}" if drill.group else drill.kind
-            info = await self.shell.services.resources.resolve(name, self._instance_id)
-        self.post_message(msg.DrillReady(generation, ref, drill, info))
-
-    @on(msg.DrillReady)
-    def _drilled(self, message: msg.DrillReady) -> None:
-        message.stop()
-        drill, info = message.drill, message.info
-        if drill is None or info is None:  # leads nowhere: what it is, then
-            self._call("describe", message.ref)
-            return
-        parent = message.ref
-        scope = Scope(info.plural, clusters=(drill.cluster,), namespace=drill.namespace,
-                      label_selector=drill.label_selector, field_selector=drill.field_selector,
-                      owner_uid=drill.owner_uid,
-                      title=t("fleet.crumb.drill", parent=f"{parent.info.plural}/{parent.name}",
-                              kind=info.plural))
-        self.back_stack.append((self.scope, parent.key))
-        self._show_scope(scope, info)
-
-    def action_back(self) -> bool:
-        """Back to the table a drill-down came from, its cursor on the row drilled into."""
-        if not self.back_stack:
-            return False
-        scope, cursor = self.back_stack.pop()
-        info = self.states[scope].info if scope in self.states else builtin_kind(scope.kind)
-        if info is None:
-            return False
-        self._show_scope(scope, info, cursor)
-        return True
-
-    def action_row(self, name: str) -> None:
-        if name in ("delete", "restart"):
-            refs = self.selected_refs()
-            if refs:
-                self._call(name, refs)
-            return
-        ref = self.cursor_ref()
-        if ref is None:
-            return
-        if name == "copy":
-            refs = self.selected_refs()
-            self._call("copy", "\n".join(r.name for r in refs),
-                       t("fleet.copy.names", count=len(refs)))
-            return
-        self._call(name, ref)
-
-    def action_forwards(self) -> None:
-        self._call("forwards")
-
-    def _call(self, name: str, *args: Any) -> None:
-        """Run a row action of ``ui/resource_actions.py`` (imported on first use)."""
-        from ccseone_tui.ui import resource_actions
-
-        function = {"yaml": "show_yaml", "events": "show_events",
-                    "previous": "logs"}.get(name, name)
-        kwargs: dict[str, Any] = {}
-        if name == "previous":
-            kwargs["previous"] = True
-        if name in ("delete", "restart", "scale", "edit"):
-            kwargs["on_done"] = self._written
-        try:
-            getattr(resource_actions, function)(self.app, *args, **kwargs)
-        except NotImplementedError:
-            self.notify(t("fleet.action.not_ready", action=name), severity="warning")
-
-    def _written(self) -> None:
-        """A write finished: the marks have served (the rows change by themselves)."""
-        self.table.clear_marks()
-        self.refresh_chrome()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "row" and parameters:
-            return fleet_keys.applies(str(parameters[0]), self.state.info)
-        return True
-
     def action_leave(self) -> None:
         """Esc: clear the filter, then the marks, then back a drill-down, then the sidebar."""
         box = self.query_one("#fleet-filter", Input)
@@ -688,8 +454,3 @@ class FleetView(Vertical):
             return
         tables.display = False
 
-
-def _items(value: str) -> frozenset[str] | None:
-    """``a, b,c`` -> {a, b, c}; nothing -> None (no narrowing)."""
-    items = frozenset(part.strip() for part in value.split(",") if part.strip())
-    return items or None
