@@ -14,6 +14,8 @@ def add_parser(sub: Any, output: Any = None) -> None:
     """Register ``exec`` and ``port-forward`` (``output`` is unused: neither lists)."""
     p = sub.add_parser(
         "exec", help="run a command in a container (kubectl exec); -it for a shell",
+        usage="ccseone exec POD [-c CONTAINER] [-n NAMESPACE] --cluster CLUSTER "
+              "[--instance INSTANCE] [-i] [-t] [-q] [--confirm CLUSTER] [-- COMMAND ...]",
         description="Run a command in a container of a pod on a member cluster, over the "
                     "Kubernetes exec WebSocket protocol. Exit code: the command's.",
         epilog="examples:\n  ccseone exec web-0 --cluster east-1 -n shop -it\n"
@@ -73,6 +75,7 @@ class _ExecRest(argparse.Action):
                 options._add_action(action)
         options.add_argument("pod", metavar="POD")
         options.error = parser.error  # type: ignore[method-assign]
+        options.print_help = parser.print_help  # type: ignore[method-assign]  # POD -h
         options.parse_args(words, namespace)
         namespace.remote_command = command
         if not getattr(namespace, "cluster", None):

@@ -93,7 +93,8 @@ class Forward:
 
     @property
     def local(self) -> str:
-        return f"{self.address}:{self.local_port}"
+        host = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{host}:{self.local_port}"
 
     def __str__(self) -> str:
         port = self.service_port or self.remote_port
@@ -186,7 +187,7 @@ class ShellService:
     async def _pod(client: Any, namespace: str, pod: str) -> Obj:
         return await client.get("v1", "Pod", pod, namespace=namespace)
 
-    async def containers(self, cluster: str, namespace: str, pod: str, *,
+    async def containers(self, cluster: str, namespace: str | None, pod: str, *,
                          instance_id: str | None = None) -> list[ContainerInfo]:
         """The pod's containers one can exec into (main, then ephemeral), the default one
         first (the ``kubectl.kubernetes.io/default-container`` annotation, else the
@@ -194,14 +195,14 @@ class ShellService:
         from ccseone_tui.services.resources.describe import containers_of
 
         client = await self._client(await self._member(cluster, instance_id))
-        obj = await self._pod(client, namespace, pod)
+        obj = await self._pod(client, namespace or client.default_namespace, pod)
         default = default_container(obj)
         found = [c for c in containers_of(obj) if c.kind != "init"]
         return sorted(found, key=lambda c: c.name != default)  # stable: the rest in order
 
     # ---- exec ----------------------------------------------------------------------------
 
-    async def open_exec(self, cluster: str, namespace: str, pod: str,
+    async def open_exec(self, cluster: str, namespace: str | None, pod: str,
                         container: str | None = None,
                         command: Sequence[str] = DEFAULT_COMMAND, tty: bool = True, *,
                         stdin: bool = True, instance_id: str | None = None,
@@ -212,13 +213,15 @@ class ShellService:
 
         Refused in read-only mode; a production cluster needs ``confirm`` (its name). Like
         kubectl, a Succeeded or Failed pod is refused before connecting
-        (``PodNotRunning``), and without ``container`` the default one is used
+        (``PodNotRunning``), ``namespace=None`` is the kubeconfig context's, and without
+        ``container`` the default one is used
         (``on_default(name, all names)`` is told when the pod has several)."""
         from ccseone_tui.kube.exec import open_exec
 
         member = await self._member(cluster, instance_id)
         self._check_write(member, confirm)
         client = await self._client(member)
+        namespace = namespace or client.default_namespace
         obj = await self._pod(client, namespace, pod)
         phase = (obj.get("status") or {}).get("phase") or ""
         if phase in ("Succeeded", "Failed"):
@@ -281,7 +284,8 @@ class ShellService:
         raise ServicePortNotFound(name, str(target),
                                   [str(p.get("name") or p.get("port")) for p in ports])
 
-    async def port_forward(self, cluster: str, namespace: str, target: str, remote_port: int,
+    async def port_forward(self, cluster: str, namespace: str | None, target: str,
+                           remote_port: int,
                            local_port: int = 0, address: str = "127.0.0.1", *,
                            instance_id: str | None = None, confirm: str | None = None,
                            on_connection: Callable[[Forward], None] | None = None,
@@ -297,6 +301,7 @@ class ShellService:
         member = await self._member(cluster, instance_id)
         self._check_write(member, confirm)
         client = await self._client(member)
+        namespace = namespace or client.default_namespace
         pod, pod_port = await self._resolve(client, namespace, kind, name, remote_port)
         fwd = Forward(id=next(self._ids), cluster=member.name, namespace=namespace,
                       target=f"{kind}/{name}", pod=pod, remote_port=pod_port,
