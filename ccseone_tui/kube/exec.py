@@ -310,7 +310,7 @@ async def run_interactive(session: ExecSession, stdin_fd: int | None, stdout_fd:
     cancellation — the terminal modes and the previous SIGWINCH handler are
     restored before this returns or raises. ``stdin_fd=None`` sends no input; the end of a
     non-terminal input is passed on (v5). Output of stderr goes to ``stderr_fd`` (default:
-    ``stdout_fd``). Must run on the main thread's loop when the tty is used (signals).
+    ``stdout_fd``). Resizes are followed from the main thread only (signals).
     """
     loop = asyncio.get_running_loop()
     stderr_fd = stdout_fd if stderr_fd is None else stderr_fd
@@ -338,9 +338,12 @@ async def run_interactive(session: ExecSession, stdin_fd: int | None, stdout_fd:
                 await session.resize(*size)
             if raw:
                 saved_winch = signal.getsignal(signal.SIGWINCH)
-                signal.signal(signal.SIGWINCH,
-                              lambda *_: loop.call_soon_threadsafe(resized.set))
-                winch_installed = True
+                try:
+                    signal.signal(signal.SIGWINCH,
+                                  lambda *_: loop.call_soon_threadsafe(resized.set))
+                    winch_installed = True
+                except ValueError:  # not the main thread: the size stays the first one
+                    pass
 
                 async def follow_size() -> None:
                     while True:
