@@ -307,19 +307,9 @@ class FleetView(CommandLine, RowKeys, Vertical):
         self.refresh_chrome()
 
     def _replace_table(self, headers: tuple[str, ...]) -> BrowserTable:
-        """The server's columns differ from the ones shown: a new table, its rows kept."""
-        old = self.tables[self.scope]
-        focused = old.has_focus
-        sort = (old.sort_column, old.sort_reverse)
-        table = self._new_table(headers)
-        if sort[0] in headers:
-            table.sort_by(sort[0], sort[1])
-        table.set_filter(self.filter_text)
-        self.tables[self.scope] = table
-        old.remove()
-        self._apply_predicate()
-        if focused:
-            table.focus()
+        """The server's columns differ from the ones shown: the same table, new columns."""
+        table = self.tables[self.scope]
+        table.set_columns(columns_for(headers), flex_column(headers))
         return table
 
     # ---- filters -------------------------------------------------------------------------
@@ -390,6 +380,8 @@ class FleetView(CommandLine, RowKeys, Vertical):
 
     def refresh_chrome(self) -> None:
         """Status line, breadcrumb, filter bar and empty state after anything changed."""
+        if not self.is_mounted:  # shown before its first compose ended: on_mount paints
+            return
         instance = self.shell.current_instance
         state = self.state
         table = self.table

@@ -67,9 +67,13 @@ def bindings() -> list[Binding]:
     return [
         Binding("colon", "command('kind')", "fleet.key.kind", key_display=":",
                 id="fleet.kind"),
-        Binding("slash", "focus_filter", "key.filter", key_display="/", id="fleet.filter"),
-        Binding("n", "command('namespace')", "fleet.key.namespace", id="fleet.namespace"),
-        Binding("c", "cluster(1)", "fleet.key.cluster", id="fleet.cluster"),
+        # the filter box is on screen already, and n is in F1: the footer keeps the row keys
+        Binding("slash", "focus_filter", "key.filter", key_display="/", show=False,
+                id="fleet.filter"),
+        Binding("n", "command('namespace')", "fleet.key.namespace", show=False,
+                id="fleet.namespace"),
+        Binding("c", "cluster(1)", "fleet.key.cluster", show=False,  # the bar names it
+                id="fleet.cluster"),
         Binding("C", "cluster(-1)", "fleet.key.cluster_back", show=False),
         Binding("at", "command('clusters')", "fleet.key.clusters", key_display="@",
                 show=False, id="fleet.clusters"),

@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from ccseone_tui.ui.widgets.table_model import Column
+from ccseone_tui.ui.widgets.table_model import Column, TableModel
 from ccseone_tui.ui.widgets.virtual_table import _CURSOR, _EVEN, _ODD, VirtualTable
 
 _MARKED, _DIM = 3, 6  # added to the row variant: its own cached line per look
@@ -32,6 +32,24 @@ class BrowserTable(VirtualTable):
         super().__init__(columns, tiebreak=True, **kwargs)  # type: ignore[arg-type]
         self.marked: set[str] = set()
         self._dimmed: frozenset[str] = frozenset()
+
+    def set_columns(self, columns: Sequence[Column], flex: str | None = None) -> None:
+        """Other columns (the server's, replacing the ones shown before it answered): the
+        rows go (they were cut for the old columns), the sort stays if its column does,
+        the filter and predicate stay; the widget, its focus and its marks stay too."""
+        old = self._model
+        sort = old.sort_column if old.sort_column in {c.key for c in columns} else \
+            columns[0].key
+        self._model = TableModel(columns, tiebreak=True)
+        self._model.sort_by(sort, old.sort_reverse if sort == old.sort_column else False)
+        self._model.set_predicate(old._predicate)
+        if old.filter_text:
+            self._model.set_filter(old.filter_text, old.filter_column
+                                   if old.filter_column in {c.key for c in columns} else None)
+        self._flex = flex
+        self._measure_columns()
+        self._strips.clear()
+        self._relayout(None, reset=True)
 
     # -- marks and gaps ----------------------------------------------------------------------
 
