@@ -11,8 +11,9 @@ What runs: ``sh``/``bash``/``ash`` (a prompt on a tty, a line editor with echo, 
 ``-c SCRIPT`` runs once), and a few programs, also as shell commands: ``echo``, ``ls``,
 ``cat`` (a couple of files under ``/etc``, or stdin), ``env``, ``hostname`` (the pod's name),
 ``pwd``, ``cd``, ``exit [N]``, ``stty size``, ``tput cols|lines`` (the last resize),
-``true``, ``false``, ``id``, ``whoami``, ``uname``. ``;``, ``&&``, ``||``, ``$?`` and
-``$VAR`` work; an unknown command is ``sh: X: not found`` (127).
+``true``, ``false``, ``id``, ``whoami``, ``uname``. ``;``, ``&&``, ``||``, ``$?``,
+``$VAR``, ``>&2``, ``2>&1`` and ``>/dev/null`` work; an unknown command is
+``sh: X: not found`` (127).
 
 Refusals, worded like the API server and the kubelet: no command (400), a container that
 is not in the pod (400), a pod not bound to a node (400), a container that is not running
@@ -59,6 +60,58 @@ _DIRS = {
     "/dev": ["null", "tty"], "/proc": ["1", "self"], "/sys": [],
 }
 _VAR = re.compile(r"\$(\?|[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+# the redirections the emulated shell knows, each made one placeholder word before lexing
+_REDIRECTS = {">&2": "\x01out-err\x01", "1>&2": "\x01out-err\x01",
+              "2>&1": "\x01err-out\x01", ">/dev/null": "\x01out-null\x01",
+              "1>/dev/null": "\x01out-null\x01", "2>/dev/null": "\x01err-null\x01"}
+_ROUTES = frozenset(_REDIRECTS.values())
+_REDIRECT = re.compile(r"(?<!\S)([12]?>&[12]|[12]?>\s*/dev/null)(?![^\s;&|])")
+
+
+def _split_commands(line: str) -> list[tuple[str, str]]:
+    """``a; b && c`` → [("a", ";"), (" b ", "&&"), (" c", "")], outside quotes only
+    (ValueError for an unclosed quote)."""
+    out: list[tuple[str, str]] = []
+    current: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\" and quote == '"' and i + 1 < len(line):
+                current.append(line[i:i + 2])
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "\\" and i + 1 < len(line):
+            current.append(line[i:i + 2])
+            i += 2
+            continue
+        elif ch in ";&|":
+            two = line[i:i + 2]
+            sep = two if two in ("&&", "||") else ch
+            if ch == "&" and line[i - 1:i] == ">":
+                current.append(ch)  # part of a redirection (>&2)
+                i += 1
+                continue
+            out.append(("".join(current), sep))
+            current = []
+            i += len(sep)
+            continue
+        current.append(ch)
+        i += 1
+    if quote:
+        raise ValueError("No closing quotation")
+    out.append(("".join(current), ""))
+    return out
+
+
+def _placeholder(m: re.Match[str]) -> str:
+    word = re.sub(r"\s", "", m.group(1))
+    return f" {_REDIRECTS[word]} " if word in _REDIRECTS else " "  # 1>&1, 2>&2: no-ops
 
 
 def _truthy(v: str | None) -> bool:
@@ -156,18 +209,23 @@ class Terminal:
         self._eof = False
         self.size: tuple[int, int] | None = None  # (cols, rows)
         self.interrupted = False
+        # where a program's stdout and stderr go (redirections: >&2, 2>&1, >/dev/null)
+        self.stdout_to: int | None = STDOUT
+        self.stderr_to: int | None = STDERR
 
     async def out(self, text: str) -> None:
-        if text:
-            data = text.replace("\n", "\r\n") if self.tty else text
-            await self._send(STDOUT, data.encode())
+        await self._emit(self.stdout_to, text)
 
     async def err(self, text: str) -> None:
-        if text:  # a tty has one stream for both
-            if self.tty:
-                await self.out(text)
-            else:
-                await self._send(STDERR, text.encode())
+        await self._emit(self.stderr_to, text)
+
+    async def _emit(self, channel: int | None, text: str) -> None:
+        if not text or channel is None:  # None: redirected to /dev/null
+            return
+        if self.tty:  # a tty has one stream for both
+            await self._send(STDOUT, text.replace("\n", "\r\n").encode())
+        else:
+            await self._send(channel, text.encode())
 
     async def _more(self) -> bool:
         if self._eof:
@@ -410,35 +468,56 @@ class Shell:
         return str(self.status) if name == "?" else self.env.get(name, "")
 
     async def run_line(self, line: str) -> None:
-        """One command line: ``;``, ``&&`` and ``||`` between simple commands."""
+        """One command line: ``;``, ``&&`` and ``||`` between simple commands, each
+        expanded (``$?``, ``$VAR``) just before it runs, as sh does."""
         try:
-            lexer = shlex.shlex(self._expand(line), posix=True, punctuation_chars=";&|")
-            lexer.whitespace_split = True
-            tokens = list(lexer)
+            segments = _split_commands(line)
         except ValueError as exc:
             await self.term.err(f"sh: syntax error: {exc}\n")
             self.status = 2
             return
-        command: list[str] = []
         skip = False
-        for token in [*tokens, ";"]:
-            if token in (";", "&&", "||", "&", "|"):
-                if token in ("|", "&"):
-                    await self.term.err(f"sh: '{token}' is not supported by this emulated "
-                                        "shell\n")
+        for text, separator in segments:
+            if separator in ("|", "&"):
+                await self.term.err(f"sh: '{separator}' is not supported by this emulated "
+                                    "shell\n")
+                self.status = 2
+                return
+            if not skip and text.strip():
+                try:
+                    argv = shlex.split(_REDIRECT.sub(_placeholder, self._expand(text)))
+                except ValueError as exc:
+                    await self.term.err(f"sh: syntax error: {exc}\n")
                     self.status = 2
                     return
-                if command and not skip:
-                    await self._run(command)
+                if argv:
+                    await self._run(argv)
                     if self.exited is not None:
                         return
-                command = []
-                skip = (token == "&&" and self.status != 0) or (
-                    token == "||" and self.status == 0)
-                continue
-            command.append(token)
+            skip = (separator == "&&" and self.status != 0) or (
+                separator == "||" and self.status == 0)
 
     async def _run(self, argv: list[str]) -> None:
+        term = self.term
+        routes = [a for a in argv if a in _ROUTES]
+        argv = [a for a in argv if a not in _ROUTES]
+        saved = term.stdout_to, term.stderr_to
+        for route in routes:  # in order, as sh applies them
+            if route == "\x01out-err\x01":
+                term.stdout_to = term.stderr_to
+            elif route == "\x01err-out\x01":
+                term.stderr_to = term.stdout_to
+            elif route == "\x01out-null\x01":
+                term.stdout_to = None
+            else:
+                term.stderr_to = None
+        try:
+            if argv:
+                await self._run_simple(argv)
+        finally:
+            term.stdout_to, term.stderr_to = saved
+
+    async def _run_simple(self, argv: list[str]) -> None:
         name, args = argv[0], argv[1:]
         if name == "exit":
             try:

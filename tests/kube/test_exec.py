@@ -299,3 +299,13 @@ async def test_exec_needs_create_on_pods_exec(fleet, client, tmp_path) -> None:
     assert info.value.status == 403 and info.value.api_message == (
         f'pods "{name}" is forbidden: User "system:serviceaccount:{NS}:viewer" cannot '
         f'create resource "pods/exec" in API group "" in the namespace "{NS}"')
+
+
+async def test_shell_lines_redirect_and_expand_per_command(fleet, client) -> None:
+    name = await running(fleet, client, pod(unique("sh")))
+    script = "echo err >&2; cat /nope 2>/dev/null; echo $?; echo 'a;$b' \"$HOSTNAME\" || x"
+    session = await open_exec(client, NS, name, ["sh", "-c", script], stdin=False, tty=False)
+    out, err = await collect(session)
+    assert err == b"err\n"
+    assert out == f"1\na;$b {name}\n".encode()  # $? of the command before; quotes kept
+    assert session.exit_code == 0
