@@ -143,6 +143,21 @@ async def test_unknown_kind_suggests_close_names(east: Services) -> None:
     assert "ccseone get --help" in (caught.value.fix or "")
 
 
+async def test_an_unknown_kind_with_every_cluster_down_says_so(east: Services,
+                                                                fleet: SandboxFleet) -> None:
+    for c in fleet.clusters:
+        await c.set_outage(True)
+    try:
+        with pytest.raises(UnknownKind) as caught:
+            await east.resources.resolve("wdg", "east")
+    finally:
+        for c in fleet.clusters:
+            await c.set_outage(False)
+    assert "no cluster answered" in caught.value.message
+    assert "clusters list --refresh" in (caught.value.fix or "")
+    assert (await east.resources.resolve("po", "east")).plural == "pods"  # needs nobody
+
+
 async def test_an_unknown_cluster_is_named(east: Services) -> None:
     with pytest.raises(ValidationError) as caught:
         await east.resources.get("pods", "east", clusters=["sandbox-1", "nowhere"])

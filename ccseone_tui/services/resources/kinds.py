@@ -26,9 +26,14 @@ class UnknownKind(CcseoneError):
     key = "resources.error.unknown_kind"
     fix_key = "resources.error.unknown_kind.fix"
 
-    def __init__(self, kind: str, suggestions: Iterable[str] = ()) -> None:
+    def __init__(self, kind: str, suggestions: Iterable[str] = (),
+                 unverified: bool = False) -> None:
+        """``unverified``: no cluster answered discovery, so "not served" is a guess."""
         self.kind = kind
         self.suggestions = list(suggestions)
+        if unverified:
+            self.key = "resources.error.kind_unverified"
+            self.fix_key = "resources.error.kind_unverified.fix"
         close = ", ".join(self.suggestions)
         super().__init__(kind=kind, close=close)
 
@@ -36,7 +41,7 @@ class UnknownKind(CcseoneError):
     def fix(self) -> str | None:
         from ccseone_tui.i18n import t
 
-        if self.suggestions:
+        if self.suggestions and self.fix_key == UnknownKind.fix_key:
             return t("resources.error.unknown_kind.fix_close", **self.params)
         return t(self.fix_key, **self.params) if self.fix_key else None
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ccseone_tui.domain.errors import (
     CcseoneError,
@@ -38,6 +38,9 @@ from ccseone_tui.services.resources.kinds import (
 )
 from ccseone_tui.services.resources.model import ClusterDelta, ResourceRow, ResourceTable
 from ccseone_tui.services.resources.table import column_map, headers, row_order, table_rows
+
+if TYPE_CHECKING:
+    from ccseone_tui.kube.client import ClusterClient
 
 PAGE_SIZE = 500  # kubectl's default --chunk-size
 REDISCOVER_AFTER = 60.0  # seconds between two discoveries a miss forces on one cluster
@@ -138,7 +141,8 @@ class ResourceService:
                 return c
         return (await self._members(instance_id, [name]))[0][0]  # raises, naming it
 
-    async def client(self, cluster_name: str, instance_id: str | None = None) -> Any:
+    async def client(self, cluster_name: str, instance_id: str | None = None,
+                     ) -> ClusterClient:
         """The direct API client (``kube.ClusterClient``) of one member."""
         return await self._clusters.client(await self.cluster(cluster_name, instance_id))
 
@@ -201,7 +205,8 @@ class ResourceService:
         for index in indexes:
             if index is not None:
                 names.update(index.names())
-        raise UnknownKind(name, suggest(name, names))
+        unverified = bool(members) and all(index is None for index in indexes)
+        raise UnknownKind(name, suggest(name, names), unverified=unverified)
 
     async def kind_names(self, instance_id: str | None = None) -> list[str]:
         """Every name usable for ``kind`` (plural, singular, short names, ``plural.group``),
