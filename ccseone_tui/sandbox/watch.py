@@ -57,11 +57,17 @@ async def serve_watch(
             return False
         return matcher is None or matcher(obj)
 
+    headers = [table]  # the real server prints a Table's column headers once per watch
+
     def render(event_type: str, obj: Obj) -> bytes:
         if obj.get("apiVersion") != rt.api_version:
             obj = {**obj, "apiVersion": rt.api_version}
         if table:
             obj = to_table(rt, [obj], obj["metadata"].get("resourceVersion", ""))
+            if headers[0]:
+                headers[0] = False
+            else:  # TableOptions.NoHeaders after the first event: "columnDefinitions": null
+                obj["columnDefinitions"] = None
         return _line(event_type, obj)
 
     def translate(c: Change) -> bytes | None:

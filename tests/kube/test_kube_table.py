@@ -58,6 +58,12 @@ async def test_watch_table_relists_and_streams_rows(client: ClusterClient, fleet
         added = await next_event(stream)
         assert added.type == "ADDED" and names(added.object) == [second]
         assert added.object["rows"][0]["cells"][1] == 2
+        assert added.object["columnDefinitions"]  # the first event of a watch has them
+        await client.merge_patch("v1", "ConfigMap", second, {"data": {"c": "3"}},
+                                 namespace="default")
+        modified = await next_event(stream)  # later ones do not, as on a real server
+        assert modified.type == "MODIFIED" and modified.object["columnDefinitions"] is None
+        assert modified.object["rows"][0]["cells"][1] == 3
         fleet.clusters[0].faults.drop_streams()
         third = unique("t")
         await client.create(cm(third))
