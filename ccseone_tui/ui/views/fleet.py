@@ -435,6 +435,9 @@ class FleetView(CommandLine, RowKeys, Vertical):
         else:
             if state.error is not None:
                 table.empty_text = state.error
+            elif not table.row_count and state.gaps and not state.waiting and \
+                    len(state.gaps) + len(state.missing) >= len(state.answered):
+                table.empty_text = t("fleet.browser.none_answered", count=len(state.gaps))
             elif not table.row_count and state.clusters and not state.waiting:
                 table.empty_text = t("fleet.browser.none", kind=state.info.plural
                                      if state.info else self.scope.kind,
