@@ -318,3 +318,66 @@ async def test_filters_namespace_labels_clusters(services: Services,
         assert view.scope.label_selector == "app=api" and "-l app=api" in crumbs(view)
         await pilot.press("L", "ctrl+u", "enter")
         await rows_of(pilot, view, "pods", PODS * 3 + 1)
+
+
+async def test_row_keys_open_the_real_screens_and_delete_marked_rows(
+        services: Services, fleet: SandboxFleet) -> None:
+    """Without stand-ins: d describes, Esc comes back; two marked pods of a cluster are
+    deleted after one question, and the live table drops them (their ReplicaSet makes new
+    ones, which appear in place)."""
+    from ccseone_tui.ui.screens.confirm import ConfirmScreen
+    from ccseone_tui.ui.screens.resource_describe import DescribeScreen
+
+    names = [c.name for c in fleet.clusters]
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        await rows_of(pilot, view, "pods", PODS * 3)
+        table = view.table
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DescribeScreen), "describe")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main, "back")
+        assert app.focused is table
+        await pilot.press("c", "c")  # the second cluster (not production): no typed names
+        assert view.clusters == {names[1]}
+        await pilot.press("space", "space")
+        doomed = set(table.marked)
+        assert len(doomed) == 2
+        await pilot.press("ctrl+d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await until(pilot, lambda: not doomed & {table.key_at(r)
+                                                 for r in range(table.visible_count)},
+                    "the deleted rows gone")
+        assert not table.marked
+        await until(pilot, lambda: table.visible_count == PODS, "their replacements")
+
+
+async def test_read_only_footer_offers_no_row_write(tmp_path: Path, fleet: SandboxFleet,
+                                                    services: Services) -> None:
+    """In read-only mode the footer offers no delete or edit; the key still says why."""
+    from textual.widgets._footer import FooterKey
+
+    from ccseone_tui.i18n import t
+    from ccseone_tui.ui.widgets.footer import ShellFooter
+
+    settings = Settings(data_dir=tmp_path / "data", kubeconfig=str(fleet.kubeconfig_path),
+                        theme="textual-dark", connect_timeout=1.0, read_timeout=3.0,
+                        read_only=True)
+    s = await open_services(settings, user="oncall")
+    try:
+        app = CcseoneApp(s, live_probes=False)
+        async with app.run_test(size=SIZE) as pilot:
+            view = await open_fleet(pilot)
+            await pilot.pause()
+            shown = {k.key for k in app.screen.query_one(ShellFooter).query(FooterKey)}
+            assert {"colon", "d", "y", "l"} <= shown
+            assert not {"ctrl+d", "e", "x", "f"} & shown
+            assert view.table.row_count
+            await pilot.press("ctrl+d")
+            await settle(pilot)
+            assert app.screen is app.main
+            assert any(t("error.readonly") in str(n.message) for n in app._notifications)
+    finally:
+        await s.close()
