@@ -8,7 +8,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ccseone_tui.i18n import t
-from ccseone_tui.ui import actions, app_actions, ns_actions, ocm_actions, template_actions
+from ccseone_tui.ui import (
+    actions,
+    app_actions,
+    ns_actions,
+    ocm_actions,
+    resource_actions,
+    template_actions,
+)
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -21,7 +28,8 @@ def console_key_groups(section: str | None = None) -> list[tuple[str, KeyRows]]:
     """Every section's keys (the section on screen first, when given), then the dialogs'."""
     by_section = section_key_groups()
     first = by_section.pop(section, []) if section else []
-    return [*first, *(g for groups in by_section.values() for g in groups), dialog_key_group()]
+    return [*first, *(g for groups in by_section.values() for g in groups),
+            *resource_actions.key_groups(), dialog_key_group()]
 
 
 def section_key_groups() -> dict[str, list[tuple[str, KeyRows]]]:

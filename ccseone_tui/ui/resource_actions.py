@@ -12,65 +12,223 @@ reaches the app's one error path.
 
 Anything that takes the terminal (``$EDITOR``, an interactive shell) runs through
 ``ui/terminal.py``: suspended on a real terminal, straight through when headless (Pilot).
+Shell and port-forward live in ``ui/resource_shell.py``; they are re-exported here so the
+Fleet view has one module to call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ccseone_tui.i18n import t
 from ccseone_tui.services.resources.model import ObjectRef
+from ccseone_tui.ui import workers
+from ccseone_tui.ui.actions import writable
+from ccseone_tui.ui.resource_shell import forwards, port_forward, shell
+from ccseone_tui.ui.screens.confirm import ConfirmScreen
+from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
 
 if TYPE_CHECKING:
+    from ccseone_tui.services.resources.actions import ActionOutcome
     from ccseone_tui.ui.app import CcseoneApp
 
 Done = Callable[[], object] | None
+KeyRows = list[tuple[str, str]]
+NOTIFIED = 20  # outcomes notified one by one; beyond, one summary names the failures
+MAX_EDIT_ROUNDS = 20  # reopenings after a parse error before the edit gives up
+
+__all__ = ["containers", "copy", "delete", "describe", "edit", "forwards", "key_groups",
+           "logs", "port_forward", "restart", "scale", "shell", "show_events", "show_yaml"]
+
+
+def where(ref: ObjectRef) -> str:
+    """``east-1  default/web`` — how a question lists an object."""
+    name = f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name
+    return f"{ref.cluster}  {ref.info.kind} {name}"
+
+
+# ---- screens ---------------------------------------------------------------------------
 
 
 def describe(app: CcseoneApp, ref: ObjectRef) -> None:
     """Push the describe screen (``kubectl describe``-like text with the object's events):
     ``r`` refresh, ``y`` YAML, ``E`` events, ``e`` edit, ``/`` search, ``c`` copy, Esc back."""
-    raise NotImplementedError
+    from ccseone_tui.ui.screens.resource_describe import DescribeScreen
+
+    app.push_screen(DescribeScreen(ref))
 
 
 def show_yaml(app: CcseoneApp, ref: ObjectRef) -> None:
     """Push the YAML viewer: highlighted, ``metadata.managedFields`` folded (``m`` unfolds),
     ``c`` copies the YAML shown (OSC 52), ``e`` edits, ``/`` search, ``r`` refresh."""
-    raise NotImplementedError
+    from ccseone_tui.ui.screens.resource_yaml import YamlScreen
+
+    app.push_screen(YamlScreen(ref))
 
 
 def show_events(app: CcseoneApp, ref: ObjectRef) -> None:
     """Push the table of the object's events (type, reason, age, count, source, message)."""
-    raise NotImplementedError
+    from ccseone_tui.ui.screens.resource_events import EventsScreen
+
+    app.push_screen(EventsScreen(ref))
 
 
 def logs(app: CcseoneApp, ref: ObjectRef, container: str | None = None,
          previous: bool = False) -> None:
     """A pod's logs in the console's LogView (every container unless one is named);
     ``previous`` shows the previous (crashed) container's. ``P`` toggles previous there."""
-    raise NotImplementedError
+    from ccseone_tui.ui.screens.pod_logs import PodLogsScreen
+
+    app.push_screen(PodLogsScreen(ref, container, previous))
 
 
 def containers(app: CcseoneApp, ref: ObjectRef) -> None:
     """A pod's containers (name, image, state, ready, restarts): Enter logs, ``p`` previous
-    logs, ``s`` shell, ``f`` port-forward."""
-    raise NotImplementedError
+    logs, ``s`` shell."""
+    from ccseone_tui.ui.screens.resource_containers import ContainersScreen
+
+    app.push_screen(ContainersScreen(ref))
+
+
+def copy(app: CcseoneApp, text: str, what: str) -> None:
+    """Put ``text`` on the clipboard with OSC 52 (works over SSH) and say ``Copied <what>``.
+
+    Textual's ``copy_to_clipboard`` writes ``ESC ] 52 ; c ; <base64> BEL`` to the terminal,
+    which the terminal (not this host) puts on the clipboard: it works on a jump host as
+    long as the terminal allows OSC 52 (tmux: ``set -g set-clipboard on``)."""
+    app.copy_to_clipboard(text)
+    app.notify(t("res_ui.copied", what=what), timeout=3, markup=False)
+
+
+# ---- guarded writes ----------------------------------------------------------------------
+
+
+async def production_of(app: CcseoneApp, refs: Sequence[ObjectRef]) -> list[str]:
+    """The production clusters among the refs' clusters, in order of first appearance."""
+    out: list[str] = []
+    for name in dict.fromkeys(r.cluster for r in refs):
+        cluster = await app.services.clusters.get(name)
+        if app.services.is_production(cluster):
+            out.append(name)
+    return out
+
+
+async def ask(app: CcseoneApp, refs: Sequence[ObjectRef], title: str, body: str, yes: str
+              ) -> tuple[bool, str | None]:
+    """One question for a write to ``refs``: typed names when production clusters are
+    among them, else yes/no with No focused. (go ahead, the text for ``confirm=``)."""
+    production = await production_of(app, refs)
+    if production:
+        typed = await app.push_screen_wait(
+            TypedConfirmScreen(title, body, expected=",".join(production)))
+        return typed is not None, typed
+    answer = await app.push_screen_wait(ConfirmScreen(title, body, yes=yes, danger=True))
+    return bool(answer), None
+
+
+def listing(refs: Sequence[ObjectRef]) -> str:
+    """Every object of the question, one per line (the dialog scrolls: all are named)."""
+    return "\n".join(f"  • {where(r)}" for r in refs)
+
+
+def report(app: CcseoneApp, outcomes: Sequence[ActionOutcome], what: str) -> None:
+    """One notification per object (many objects: the failures one by one, one summary)."""
+    failed = [o for o in outcomes if not o.ok]
+    shown = outcomes if len(outcomes) <= NOTIFIED else failed[:NOTIFIED]
+    for o in shown:
+        if o.ok:
+            app.notify(o.message or where(o.ref), timeout=4, markup=False)
+        else:
+            status = f" ({o.status})" if o.status else ""
+            app.notify(f"{where(o.ref)}{status}: {o.message}", markup=False,
+                       title=t("ui.error.title", what=what), severity="error", timeout=12)
+    if len(outcomes) > NOTIFIED:
+        app.notify(t("res_ui.outcomes", ok=len(outcomes) - len(failed), failed=len(failed)),
+                   severity="error" if failed else "information", timeout=8)
 
 
 def delete(app: CcseoneApp, refs: Sequence[ObjectRef], on_done: Done = None) -> None:
     """Delete ``refs`` after one question listing each (cluster, namespace, name); read-only
     refused; production clusters' names typed. One notification per object's outcome."""
-    raise NotImplementedError
+    refs = list(refs)
+    if not refs or not writable(app):
+        return
+    what = t("res_ui.what.delete", count=len(refs))
+    workers.start(app, _delete(app, refs, on_done, what), name="write:resource-delete",
+                  group="flow", description=what)
+
+
+async def _delete(app: CcseoneApp, refs: list[ObjectRef], on_done: Done, what: str) -> None:
+    title = t("res_ui.delete.title", count=len(refs), kind=refs[0].info.kind) \
+        if len({r.info.kind for r in refs}) == 1 else t("res_ui.delete.title.mixed",
+                                                        count=len(refs))
+    go, typed = await ask(app, refs, title, listing(refs), t("console.delete"))
+    if not go:
+        return
+    outcomes = await app.services.objects.delete(refs, confirm=typed)
+    report(app, outcomes, what)
+    if on_done is not None:
+        on_done()
 
 
 def scale(app: CcseoneApp, ref: ObjectRef, on_done: Done = None) -> None:
     """Ask for the replica count (the current one shown; a whole number ≥ 0) and scale."""
-    raise NotImplementedError
+    if not writable(app):
+        return
+    what = t("res_ui.what.scale", name=ref.name)
+    workers.start(app, _scale(app, ref, on_done, what), name=f"write:scale:{ref.key}",
+                  group="flow", description=what)
+
+
+def replicas_of(obj: dict[str, Any]) -> int | None:
+    value = (obj.get("spec") or {}).get("replicas")
+    return value if isinstance(value, int) else None
+
+
+async def _scale(app: CcseoneApp, ref: ObjectRef, on_done: Done, what: str) -> None:
+    from ccseone_tui.ui.screens.resource_scale import ScaleScreen
+
+    current = replicas_of(await app.services.objects.get(ref))
+    replicas = await app.push_screen_wait(ScaleScreen(ref, current))
+    if replicas is None:
+        return
+    typed = None
+    production = await production_of(app, [ref])
+    if production:
+        typed = await app.push_screen_wait(TypedConfirmScreen(
+            t("res_ui.scale.confirm", name=where(ref), replicas=replicas), "",
+            expected=",".join(production)))
+        if typed is None:
+            return
+    outcome = await app.services.objects.scale(ref, replicas, confirm=typed)
+    report(app, [outcome], what)
+    if on_done is not None:
+        on_done()
 
 
 def restart(app: CcseoneApp, refs: Sequence[ObjectRef], on_done: Done = None) -> None:
     """Rollout restart of ``refs`` (Deployments, StatefulSets, DaemonSets) after a question."""
-    raise NotImplementedError
+    refs = list(refs)
+    if not refs or not writable(app):
+        return
+    what = t("res_ui.what.restart", count=len(refs))
+    workers.start(app, _restart(app, refs, on_done, what), name="write:resource-restart",
+                  group="flow", description=what)
+
+
+async def _restart(app: CcseoneApp, refs: list[ObjectRef], on_done: Done, what: str) -> None:
+    go, typed = await ask(app, refs, t("res_ui.restart.title", count=len(refs)),
+                          listing(refs), t("res_ui.restart.yes"))
+    if not go:
+        return
+    outcomes = await app.services.objects.restart(refs, confirm=typed)
+    report(app, outcomes, what)
+    if on_done is not None:
+        on_done()
+
+
+# ---- edit --------------------------------------------------------------------------------
 
 
 def edit(app: CcseoneApp, ref: ObjectRef, on_done: Done = None) -> None:
@@ -78,28 +236,97 @@ def edit(app: CcseoneApp, ref: ObjectRef, on_done: Done = None) -> None:
     and a question before applying. A parse error reopens the editor with the error as a
     comment block on top (nothing applied); a conflict is reported, never forced;
     unchanged text says so."""
-    raise NotImplementedError
+    if not writable(app):
+        return
+    what = t("res_ui.what.edit", name=ref.name)
+    workers.start(app, _edit(app, ref, on_done, what), name=f"write:edit:{ref.key}",
+                  group="flow", description=what)
 
 
-def copy(app: CcseoneApp, text: str, what: str) -> None:
-    """Put ``text`` on the clipboard with OSC 52 (works over SSH) and say ``Copied <what>``."""
-    raise NotImplementedError
+async def _edit(app: CcseoneApp, ref: ObjectRef, on_done: Done, what: str) -> None:
+    from ccseone_tui.services.resources.actions import (
+        EditConflict,
+        EditImmutableField,
+        EditParseError,
+    )
+    from ccseone_tui.ui.screens.edit_diff import EditDiffScreen
+    from ccseone_tui.ui.terminal import edit_text
+
+    objects = app.services.objects
+    session = await objects.begin_edit(ref)
+    text = session.original_text
+    filename = f"{ref.info.plural}-{ref.name}.yaml"
+    for _ in range(MAX_EDIT_ROUNDS):
+        code, edited = await edit_text(app, text, filename)
+        if code != 0:
+            app.notify(t("res_ui.edit.editor_failed", code=code), severity="warning", timeout=8)
+            return
+        if not edited.strip():  # emptied: kubectl's way to cancel
+            app.notify(t("res_ui.edit.cancelled"), timeout=4)
+            return
+        try:
+            plan = objects.edit_diff(session, edited)
+        except (EditParseError, EditImmutableField) as exc:  # reopened with the error on top
+            text = objects.edit_reopen_text(edited, exc)
+            continue
+        break
+    else:
+        app.notify(t("res_ui.edit.gave_up", rounds=MAX_EDIT_ROUNDS), severity="warning")
+        return
+    if not plan.changed:
+        app.notify(t("res_ui.edit.unchanged", name=where(ref)), timeout=4, markup=False)
+        return
+    title = t("res_ui.edit.diff_title", name=where(ref))
+    apply = await app.push_screen_wait(EditDiffScreen(title, session.original_text, edited))
+    if not apply:
+        app.notify(t("res_ui.edit.dropped"), timeout=4)
+        return
+    typed = None
+    production = await production_of(app, [ref])
+    if production:
+        typed = await app.push_screen_wait(TypedConfirmScreen(
+            t("res_ui.edit.confirm", name=where(ref)), "", expected=",".join(production)))
+        if typed is None:
+            return
+    try:
+        outcome = await objects.apply_edit(plan, confirm=typed)
+    except EditConflict as exc:  # never forced: the user reopens the current version
+        app.report_error(exc, what)
+        return
+    report(app, [outcome], what)
+    if outcome.ok and on_done is not None:
+        on_done()
 
 
-def shell(app: CcseoneApp, ref: ObjectRef, container: str | None = None) -> None:
-    """``/bin/sh`` in a container of the pod (asked when there are several), the terminal
-    handed over while it runs; a pod without a shell, a stopped container or a closed
-    WebSocket is said after the console comes back."""
-    raise NotImplementedError
+# ---- help --------------------------------------------------------------------------------
 
 
-def port_forward(app: CcseoneApp, ref: ObjectRef) -> None:
-    """Pick a declared port of the pod or service and a local port (0: any free one), start
-    forwarding and say ``Forwarding 127.0.0.1:L → R``."""
-    raise NotImplementedError
+def key_groups() -> list[tuple[str, KeyRows]]:
+    """F1: the keys of the screens a row opens (describe, YAML, events, containers, logs,
+    forwards). Kept next to the flows they call."""
+    return [
+        (t("res_ui.help.text"), [
+            ("r", t("help.key.refresh")),
+            ("/", t("res_ui.key.search")),
+            ("n  N", t("res_ui.help.matches")),
+            ("c", t("res_ui.help.copy")),
+            ("e", t("res_ui.help.edit")),
+            ("y", t("res_ui.help.yaml")),
+            ("E", t("res_ui.help.events")),
+            ("m", t("res_ui.help.managed")),
+            ("g  G  home  end", t("res_ui.help.ends")),
+            ("esc", t("console.key.back")),
+        ]),
+        (t("res_ui.help.pod"), [
+            ("enter", t("res_ui.help.container_logs")),
+            ("p", t("res_ui.key.previous_logs")),
+            ("s", t("res_ui.key.shell")),
+            ("P", t("logs.key.previous_container")),
+            ("x", t("res_ui.key.stop")),
+        ]),
+        (t("res_ui.help.edit_diff"), [
+            ("y", t("res_ui.help.apply")),
+            ("esc  q", t("res_ui.help.drop")),
+        ]),
+    ]
 
-
-def forwards(app: CcseoneApp) -> None:
-    """The active port-forwards (cluster, target, local, remote, connections); ``x`` stops
-    the highlighted one."""
-    raise NotImplementedError

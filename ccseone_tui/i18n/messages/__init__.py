@@ -8,7 +8,7 @@ import importlib
 AREAS = ("errors", "shell", "clusters", "kube", "sandbox", "cli", "logs", "fleet", "console",
          "namespaces", "ns_ui", "templates", "templates_ui", "apps", "apps_ui", "diff", "ocm",
          "limits", "resilience", "tasks_ui", "ocm_ui", "polish", "objects", "resources_read",
-         "remote", "resource_cli", "fleet_ui")
+         "remote", "resource_cli", "resource_ui", "fleet_ui")
 
 
 def merged(lang: str) -> dict[str, str]:

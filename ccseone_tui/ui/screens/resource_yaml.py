@@ -1,0 +1,49 @@
+"""YAML of one object (``y`` on a Fleet view row or in describe): highlighted, with
+``metadata.managedFields`` folded into one comment line until ``m`` unfolds it (the service
+folds; the screen asks again). ``c`` copies the YAML shown, ``e`` edits the object."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.binding import Binding
+
+from ccseone_tui.i18n import t
+from ccseone_tui.ui.screens.resource_text import ResourceTextScreen
+from ccseone_tui.ui.widgets.text_pager import styled_lines
+
+THEME = "ansi_dark"  # the terminal's own colours: readable on dark and light schemes
+
+
+def yaml_lines(text: str) -> list[Text]:
+    highlighted = Syntax(text, "yaml", theme=THEME, background_color="default").highlight(text)
+    highlighted.rstrip()
+    return styled_lines(highlighted)
+
+
+class YamlScreen(ResourceTextScreen):
+    WHAT = "res_ui.yaml"
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("m", "toggle_managed", "res_ui.key.managed", id="res-yaml.managed"),
+    ]
+
+    def __init__(self, ref: Any) -> None:
+        super().__init__(ref, id="res-yaml")
+        self.managed_fields = False  # folded
+
+    async def load(self) -> str:
+        return await self.shell.services.objects.yaml(self.ref,
+                                                      managed_fields=self.managed_fields)
+
+    def render_text(self, text: str) -> list[Text]:
+        return yaml_lines(text)
+
+    def status_text(self) -> str:
+        folded = t("res_ui.managed.shown" if self.managed_fields else "res_ui.managed.folded")
+        return f"{super().status_text()} · {folded}"
+
+    def action_toggle_managed(self) -> None:
+        self.managed_fields = not self.managed_fields
+        self.action_refresh()
