@@ -381,3 +381,26 @@ async def test_read_only_footer_offers_no_row_write(tmp_path: Path, fleet: Sandb
             assert any(t("error.readonly") in str(n.message) for n in app._notifications)
     finally:
         await s.close()
+
+
+def test_colon_takes_a_namespace_and_a_selector_as_kubectl_does() -> None:
+    from ccseone_tui.ui.views.fleet_jump import ALL, parse_jump
+
+    assert parse_jump("pods kube-system") == ("pods", "kube-system", None)
+    assert parse_jump("deploy -n shop -l app=web") == ("deploy", "shop", "app=web")
+    assert parse_jump("po -A -lapp=x") == ("po", ALL, "app=x")
+    assert parse_jump("  ") == ("", None, None)
+
+
+async def test_colon_with_a_namespace(services: Services, fleet: SandboxFleet) -> None:
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        await pilot.press("colon", *"deploy -n kube-system", "enter")
+        await until(pilot, lambda: view.state.info.plural == "deployments"
+                    and view.state.started and not view.state.waiting, "deployments")
+        assert view.namespaces == {"kube-system"} and view.table.visible_count == 0
+        await pilot.press("colon", *"deploy -A -l app=web", "enter")
+        await rows_of(pilot, view, "deployments", 3)
+        assert view.namespaces is None and view.scope.label_selector == "app=web"
+        assert view.table.visible_count == 3

@@ -24,6 +24,9 @@ else:
     _Base = object
 
 
+ALL = "*"  # ":pods -A": every namespace
+
+
 def kind_name(info: ResourceInfo) -> str:
     """The name a scope keeps: the plural, qualified by its group unless built in (so
     ``deploy`` and ``deployments`` open the same table)."""
@@ -104,15 +107,17 @@ class CommandLine(_Base):
         self.refresh_chrome()
 
     def _jump(self, text: str) -> None:
-        """``:KIND`` — a built-in at once; any other name through discovery (a worker)."""
-        if not text:
+        """``:KIND [NAMESPACE] [-n NS] [-l SELECTOR]`` — a built-in at once; any other name
+        through discovery (a worker)."""
+        kind = parse_jump(text)[0]
+        if not kind:
             self.query_one(CommandBar).close()
             self.focus_content()
             return
         instance = self.shell.current_instance
-        info = builtin_kind(text)
+        info = builtin_kind(kind)
         if info is not None:
-            self._open_kind(info)
+            self._open_kind(info, text)
         elif instance is not None:
             workers.start(self, self._resolve(text, instance.id), name="fleet:resolve",
                           group="fleet-resolve", exclusive=True,
@@ -122,7 +127,8 @@ class CommandLine(_Base):
         from ccseone_tui.services.resources.kinds import UnknownKind
 
         try:
-            info = await self.shell.services.resources.resolve(text, instance_id)
+            info = await self.shell.services.resources.resolve(parse_jump(text)[0],
+                                                               instance_id)
         except UnknownKind as exc:
             self.post_message(msg.KindResolved(text, None, str(exc)))
             return
@@ -137,13 +143,38 @@ class CommandLine(_Base):
             else:
                 self.notify(message.error or "", severity="error")
             return
-        self._open_kind(message.info)
+        self._open_kind(message.info, message.text)
 
-    def _open_kind(self, info: ResourceInfo) -> None:
+    def _open_kind(self, info: ResourceInfo, text: str = "") -> None:
+        _, namespace, selector = parse_jump(text)
         self.query_one(CommandBar).close()
         self.back_stack.clear()
-        self._show_scope(Scope(kind_name(info)), info)
+        if namespace == ALL:  # "-A"; one named: only that one; none: as it was (k9s)
+            self.namespaces = None
+        elif namespace and info.namespaced:
+            self.namespaces = frozenset({namespace})
+        self._show_scope(Scope(kind_name(info), label_selector=selector), info)
 
+
+def parse_jump(text: str) -> tuple[str, str | None, str | None]:
+    """``pods kube-system``, ``deploy -n shop -l app=web``, ``po -A`` -> (kind, namespace,
+    label selector), as kubectl and k9s take them; ``-A`` is the namespace ``ALL``."""
+    words = text.split()
+    kind = words[0] if words else ""
+    namespace = selector = None
+    rest = iter(words[1:])
+    for word in rest:
+        if word in ("-n", "--namespace"):
+            namespace = next(rest, None)
+        elif word in ("-l", "--selector"):
+            selector = next(rest, None)
+        elif word.startswith("-l") and len(word) > 2:
+            selector = word[2:]
+        elif word in ("-A", "--all-namespaces"):
+            namespace = ALL
+        elif not word.startswith("-"):
+            namespace = word
+    return kind, namespace, selector
 
 
 def _items(value: str) -> frozenset[str] | None:
