@@ -23,7 +23,7 @@ EN = {
     "fleet.key.complete": "complete",
     # F1
     "help.fleet.kind": ("jump to any kind (pods, deploy, svc, no, CRDs …), tab completes; "
-                        "`:po kube-system`, `:deploy -n shop -l app=web`, `:po -A`"),
+                        ":po kube-system, :deploy -n shop -l app=web, :po -A"),
     "help.fleet.filter": "filter the rows by text",
     "help.fleet.namespace": "only these namespaces (comma-separated; empty: all)",
     "help.fleet.clusters": "only these clusters (comma-separated; empty: all)",
@@ -98,7 +98,7 @@ ZH = {
     "fleet.key.back": "返回",
     "fleet.key.complete": "补全",
     "help.fleet.kind": ("跳转到任意资源类型（pods、deploy、svc、no、CRD…），tab 补全；"
-                        "`:po kube-system`、`:deploy -n shop -l app=web`、`:po -A`"),
+                        ":po kube-system、:deploy -n shop -l app=web、:po -A"),
     "help.fleet.filter": "按文本过滤行",
     "help.fleet.namespace": "仅显示这些命名空间（逗号分隔；留空：全部）",
     "help.fleet.clusters": "仅显示这些集群（逗号分隔；留空：全部）",
