@@ -18,6 +18,7 @@ from ccseone_tui.config import Settings
 from ccseone_tui.sandbox import SandboxFleet
 from ccseone_tui.services import AssociateRequest, Services, open_services
 from ccseone_tui.ui.app import CcseoneApp
+from ccseone_tui.ui.screens.copy_pick import CopyPickScreen
 from ccseone_tui.ui.views.fleet import FleetView
 from ccseone_tui.ui.views.fleet_command import CommandBar
 from ccseone_tui.ui.widgets.browser_table import BrowserTable
@@ -269,9 +270,24 @@ async def test_marks_and_every_row_key(services: Services, fleet: SandboxFleet,
         assert got == "delete" and [r.key for r in args[0]] == sorted([first, second])
         kwargs["on_done"]()  # the write is done: the marks have served
         assert not table.marked
+        # Y: what to copy — the name, the row as shown, the YAML (read from the cluster)
+        name = table.cursor_key.split("/")[2]
         await pilot.press("Y")
+        await until(pilot, lambda: isinstance(app.screen, CopyPickScreen), "the choice")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is app.main, "back")
         got, args, _ = calls.last()
-        assert got == "copy" and args[0] == table.cursor_key.split("/")[2]
+        assert got == "copy" and args[0] == name
+        await pilot.press("Y")
+        await until(pilot, lambda: isinstance(app.screen, CopyPickScreen), "the choice")
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: calls.last()[1][0] != name, "the row copied")
+        assert name in calls.last()[1][0] and "Running" in calls.last()[1][0]
+        await pilot.press("Y")
+        await until(pilot, lambda: isinstance(app.screen, CopyPickScreen), "the choice")
+        await pilot.press("down", "down", "enter")
+        await until(pilot, lambda: "kind: Pod" in calls.last()[1][0], "the YAML copied")
+        assert f"name: {name}" in calls.last()[1][0]
         # a Deployment scales and restarts
         await pilot.press("colon", *"deploy", "enter")
         await rows_of(pilot, view, "deployments", 3)

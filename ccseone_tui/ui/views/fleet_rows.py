@@ -104,11 +104,36 @@ class RowKeys(_Base):
         if ref is None:
             return
         if name == "copy":
-            refs = self.selected_refs()
-            self._call("copy", "\n".join(r.name for r in refs),
-                       t("fleet.copy.names", count=len(refs)))
+            self._ask_copy(self.selected_refs())
             return
         self._call(name, ref)
+
+    def _ask_copy(self, refs: list[ObjectRef]) -> None:
+        """``Y``: the names, the rows as shown, or the YAML of the marked rows (or the row)."""
+        from ccseone_tui.ui.screens.copy_pick import CopyPickScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice == "name":
+                self._call("copy", "\n".join(r.name for r in refs),
+                           t("fleet.copy.names", count=len(refs)))
+            elif choice == "row":
+                self._call("copy", "\n".join(self._row_text(r.key) for r in refs),
+                           t("fleet.copy.rows", count=len(refs)))
+            elif choice == "yaml":
+                workers.start(self, self._copy_yaml(refs), name="fleet:copy-yaml",
+                              group="fleet-copy", description=t("fleet.copy.yaml.worker"))
+
+        self.app.push_screen(CopyPickScreen(len(refs)), chosen)
+
+    def _row_text(self, key: str) -> str:
+        from ccseone_tui.ui.widgets.table_model import plain
+
+        return "  ".join(plain(cell) for cell in self.table.get_row(key) or ())
+
+    async def _copy_yaml(self, refs: list[ObjectRef]) -> None:
+        objects = self.shell.services.objects
+        texts = [await objects.yaml(ref) for ref in refs]
+        self._call("copy", "---\n".join(texts), t("fleet.copy.yamls", count=len(refs)))
 
     def action_forwards(self) -> None:
         self._call("forwards")
