@@ -159,4 +159,5 @@ def console_commands(app: CcseoneApp) -> list[Command]:
     out += ns_actions.commands(app)
     out += app_actions.commands(app)
     out += template_actions.template_commands(app)
+    out += resource_actions.commands(app)
     return out

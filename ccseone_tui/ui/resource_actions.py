@@ -19,6 +19,7 @@ Fleet view has one module to call.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ccseone_tui.i18n import t
@@ -38,7 +39,7 @@ KeyRows = list[tuple[str, str]]
 NOTIFIED = 20  # outcomes notified one by one; beyond, one summary names the failures
 MAX_EDIT_ROUNDS = 20  # reopenings after a parse error before the edit gives up
 
-__all__ = ["containers", "copy", "delete", "describe", "edit", "forwards", "key_groups",
+__all__ = ["commands", "containers", "copy", "delete", "describe", "edit", "forwards", "key_groups",
            "logs", "port_forward", "restart", "scale", "shell", "show_events", "show_yaml"]
 
 
@@ -84,8 +85,8 @@ def logs(app: CcseoneApp, ref: ObjectRef, container: str | None = None,
 
 
 def containers(app: CcseoneApp, ref: ObjectRef) -> None:
-    """A pod's containers (name, image, state, ready, restarts): Enter logs, ``p`` previous
-    logs, ``s`` shell."""
+    """A pod's containers (name, image, state, ready, restarts): Enter/``l`` logs, ``p``
+    previous logs, ``x`` shell, ``f`` port-forward."""
     from ccseone_tui.ui.screens.resource_containers import ContainersScreen
 
     app.push_screen(ContainersScreen(ref))
@@ -301,6 +302,12 @@ async def _edit(app: CcseoneApp, ref: ObjectRef, on_done: Done, what: str) -> No
 # ---- help --------------------------------------------------------------------------------
 
 
+def commands(app: CcseoneApp) -> list[tuple[str, str, Callable[[], object]]]:
+    """The palette's entries of these screens (reachable without a row)."""
+    return [(t("res_ui.palette.forwards"), t("res_ui.palette.forwards.help"),
+             partial(forwards, app))]
+
+
 def key_groups() -> list[tuple[str, KeyRows]]:
     """F1: the keys of the screens a row opens (describe, YAML, events, containers, logs,
     forwards). Kept next to the flows they call."""
@@ -309,7 +316,7 @@ def key_groups() -> list[tuple[str, KeyRows]]:
             ("r", t("help.key.refresh")),
             ("/", t("res_ui.key.search")),
             ("n  N", t("res_ui.help.matches")),
-            ("c", t("res_ui.help.copy")),
+            ("c  Y", t("res_ui.help.copy")),
             ("e", t("res_ui.help.edit")),
             ("y", t("res_ui.help.yaml")),
             ("E", t("res_ui.help.events")),
@@ -318,11 +325,12 @@ def key_groups() -> list[tuple[str, KeyRows]]:
             ("esc", t("console.key.back")),
         ]),
         (t("res_ui.help.pod"), [
-            ("enter", t("res_ui.help.container_logs")),
+            ("enter  l", t("res_ui.help.container_logs")),
             ("p", t("res_ui.key.previous_logs")),
-            ("s", t("res_ui.key.shell")),
-            ("P", t("logs.key.previous_container")),
-            ("x", t("res_ui.key.stop")),
+            ("x", t("res_ui.help.shell")),
+            ("f", t("res_ui.help.forward")),
+            ("P", t("res_ui.help.previous_toggle")),
+            ("ctrl+d", t("res_ui.help.stop")),
         ]),
         (t("res_ui.help.edit_diff"), [
             ("y", t("res_ui.help.apply")),

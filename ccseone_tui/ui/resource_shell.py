@@ -171,7 +171,7 @@ def target_of(ref: ObjectRef) -> str:
 
 def forwards(app: CcseoneApp) -> None:
     """The active port-forwards (cluster, target, local, remote, connections); ``x`` stops
-    the highlighted one."""
+    (``ctrl+d``) the highlighted one."""
     from ccseone_tui.ui.screens.forwards import ForwardsScreen
 
     app.push_screen(ForwardsScreen())

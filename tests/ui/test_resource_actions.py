@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from ccseone_tui.config import Settings
 from ccseone_tui.i18n import t
@@ -56,7 +56,7 @@ def deployment(name: str = "web") -> dict[str, object]:
 
 @pytest.fixture
 async def fleet() -> AsyncIterator[SandboxFleet]:
-    async with SandboxFleet(clusters=3, nodes=1, system_workloads=False, log_rate=0.0) as f:
+    async with SandboxFleet(clusters=3, nodes=1, system_workloads=False, log_rate=20.0) as f:
         yield f
 
 
@@ -113,6 +113,7 @@ def notes(app: CcseoneApp) -> list[str]:
 async def shown(pilot: Pilot[None], kind: type) -> None:
     """Until a flow's dialog is on top (the flow's worker waits on it: do not await it)."""
     await until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__)
+    await pilot.pause()  # pushed: now composed and mounted
 
 
 async def loaded(pilot: Pilot[None]) -> None:
@@ -420,3 +421,221 @@ async def test_edit_conflict_is_reported_never_forced(
         assert app.screen is app.main
         assert await replicas(services, target) == 7
         assert any("changed on the cluster" in m for m in notes(app))
+
+
+# ---- shell and port-forward ----------------------------------------------------------------
+
+
+def scripted(lines: bytes, seen: list[bytes]) -> Any:
+    """An ``INTERACTIVE`` stand-in for the terminal (Pilot has none): types ``lines`` into
+    the session and keeps what comes back, until the command ends; its exit code."""
+
+    async def run(app: CcseoneApp, session: Any) -> int:
+        await session.send_stdin(lines)
+        async for _channel, data in session:
+            seen.append(data)
+        return session.exit_code if session.exit_code is not None else 0
+
+    return run
+
+
+async def test_shell_round_trip(services: Services, fleet: SandboxFleet,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from ccseone_tui.ui import resource_shell
+
+    pod = await a_pod(services, names(fleet)[1])
+    seen: list[bytes] = []
+    monkeypatch.setattr(resource_shell, "INTERACTIVE",
+                        scripted(b"echo hello from $HOSTNAME\nhostname\nexit 3\n", seen))
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.shell(app, pod)
+        await until(pilot, lambda: any("exit code 3" in m for m in notes(app)), "the end")
+        output = b"".join(seen).decode()
+        assert "hello" in output and pod.name in output
+        assert app.screen is app.main
+
+
+async def test_shell_without_sh_is_said_after_the_console_is_back(
+        services: Services, fleet: SandboxFleet, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ccseone_tui.ui import resource_shell
+
+    cluster = names(fleet)[1]
+    client = await services.clusters.client(await services.clusters.get(cluster))
+    bare = deployment("bare")
+    bare["spec"]["template"]["spec"]["containers"][0]["image"] = "gcr.io/distroless/static"  # type: ignore[index]
+    await client.apply(bare)
+    await fleet.settle()
+    pod = await a_pod(services, cluster, "bare")
+    monkeypatch.setattr(resource_shell, "INTERACTIVE", scripted(b"", []))
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.shell(app, pod)
+        await until(pilot, lambda: any("/bin/sh" in m for m in notes(app)), "the refusal")
+        assert app.screen is app.main
+
+
+async def test_shell_on_production_asks_for_the_name(services: Services, fleet: SandboxFleet,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from ccseone_tui.ui import resource_shell
+
+    prod = names(fleet)[0]
+    pod = await a_pod(services, prod)
+    seen: list[bytes] = []
+    monkeypatch.setattr(resource_shell, "INTERACTIVE", scripted(b"exit\n", seen))
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.shell(app, pod)
+        await shown(pilot, TypedConfirmScreen)
+        await pilot.press(*prod, "enter")
+        await until(pilot, lambda: any("exit code 0" in m for m in notes(app)), "the end")
+
+
+async def test_port_forward_start_list_stop(services: Services, fleet: SandboxFleet) -> None:
+    import asyncio
+
+    from ccseone_tui.ui.screens.forwards import ForwardsScreen
+    from ccseone_tui.ui.screens.port_forward import PortForwardScreen
+
+    pod = await a_pod(services, names(fleet)[1])
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.port_forward(app, pod)
+        await shown(pilot, PortForwardScreen)
+        assert app.screen.query_one("#remote", Input).value == "8080"  # the declared port
+        await pilot.press("enter")  # picks it; the local port next (0: any free one)
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(services.shell.forwards()), "the forward")
+        forward = services.shell.forwards()[0]
+        assert forward.local_port and forward.remote_port == 8080
+        await until(pilot, lambda: any(f"127.0.0.1:{forward.local_port} → " in m
+                                       for m in notes(app)), "the notification")
+        reader, writer = await asyncio.open_connection("127.0.0.1", forward.local_port)
+        writer.write(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        answer = (await asyncio.wait_for(reader.read(), 5)).decode()
+        writer.close()
+        assert "200" in answer and pod.name in answer
+
+        resource_actions.forwards(app)
+        await shown(pilot, ForwardsScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        assert f"127.0.0.1:{forward.local_port}" in str(table.get_row_at(0)[2])
+        await pilot.press("ctrl+d")
+        await until(pilot, lambda: not services.shell.forwards(), "stopped")
+        await until(pilot, lambda: table.row_count == 0, "the row gone")
+
+
+async def test_port_forward_checks_the_ports(services: Services, fleet: SandboxFleet) -> None:
+    from ccseone_tui.ui.screens.port_forward import PortForwardScreen
+
+    pod = await a_pod(services, names(fleet)[1])
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.port_forward(app, pod)
+        await shown(pilot, PortForwardScreen)
+        screen = app.screen
+        screen.query_one("#local", Input).value = "70000"
+        screen.query_one("#local", Input).focus()
+        await pilot.press("enter")
+        assert app.screen is screen
+        assert "65535" in str(screen.query_one("#form-error").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main and not services.shell.forwards()
+
+
+# ---- containers and logs -------------------------------------------------------------------
+
+
+async def test_containers_lead_to_logs(services: Services, fleet: SandboxFleet) -> None:
+    from ccseone_tui.ui.screens.pod_logs import PodLogsScreen
+    from ccseone_tui.ui.screens.resource_containers import ContainersScreen
+    from ccseone_tui.ui.widgets.log_view import LogView
+
+    pod = await a_pod(services, names(fleet)[1])
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.containers(app, pod)
+        await shown(pilot, ContainersScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.query_one(DataTable).row_count == 1, "the container")
+        row = [str(c) for c in screen.query_one(DataTable).get_row_at(0)]
+        assert row[0] == "web" and "Running" in row[3] and row[5] == "nginx"
+        await pilot.press("p")  # never restarted: said, nothing opened
+        assert app.screen is screen
+        assert any(t("res_ui.no_previous", container="web") in m for m in notes(app))
+        await pilot.press("enter")
+        await shown(pilot, PodLogsScreen)
+        logs = app.screen
+        assert isinstance(logs, PodLogsScreen) and logs.container == "web"
+        view = logs.query_one(LogView)
+        await until(pilot, lambda: len(view.buffer) > 0, "log lines")
+        await pilot.press("P")  # the previous instance: none, said in the view
+        assert logs.previous
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("escape")
+        assert app.screen is app.main
+        assert not [w for w in app.workers if w.group == "stream:pod-logs" and w.is_running]
+
+
+# ---- keys --------------------------------------------------------------------------------
+
+
+def f1_keys() -> set[str]:
+    from ccseone_tui.ui.screens.help import key_groups
+
+    keys: set[str] = set()
+    for _, rows in key_groups(15.0, "env=prod"):
+        for key, _ in rows:
+            keys.update(part.lower().rstrip(":") for part in key.split())
+    return keys
+
+
+def screen_keys(app: CcseoneApp) -> dict[str, set[str]]:
+    """key -> descriptions of our bindings that would run now on the screen on top."""
+    from .test_keys import live_bindings
+
+    return live_bindings(app)
+
+
+async def test_each_screen_has_one_meaning_per_key_and_f1_lists_them(
+        services: Services, fleet: SandboxFleet) -> None:
+    from ccseone_tui.ui.screens.forwards import ForwardsScreen
+    from ccseone_tui.ui.screens.pod_logs import PodLogsScreen
+    from ccseone_tui.ui.screens.resource_containers import ContainersScreen
+
+    pod = await a_pod(services, names(fleet)[1])
+    listed = f1_keys()
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for open_, kind in ((lambda: resource_actions.describe(app, pod), DescribeScreen),
+                            (lambda: resource_actions.show_yaml(app, pod), YamlScreen),
+                            (lambda: resource_actions.show_events(app, pod), EventsScreen),
+                            (lambda: resource_actions.containers(app, pod), ContainersScreen),
+                            (lambda: resource_actions.logs(app, pod), PodLogsScreen),
+                            (lambda: resource_actions.forwards(app), ForwardsScreen)):
+            open_()
+            await shown(pilot, kind)
+            live = screen_keys(app)
+            # home/end: LogLines' own scroll names beside LogView's (the log view's business)
+            clashes = {k: d for k, d in live.items() if len(d) > 1 and k not in ("home", "end")}
+            assert not clashes, f"{kind.__name__}: {clashes}"
+            screen = app.screen
+            for key, binding in ((k, b) for k, bs in screen._bindings.key_to_bindings.items()
+                                 for b in bs):
+                names_ = {key.lower(), (binding.key_display or "").lower(),
+                          app.get_key_display(binding).lower()}
+                assert names_ & listed, f"{kind.__name__}: F1 does not list {key}"
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is app.main, kind.__name__

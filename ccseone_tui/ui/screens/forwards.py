@@ -1,6 +1,7 @@
 """The port-forwards running in this console (cluster, target, local and remote port, open
-connections, the last error). ``x`` stops the highlighted one; the table reads the service
-again every second while it is shown. Every forward stops when the console quits."""
+connections, the last error). ``ctrl+d`` (the Fleet view's delete key) stops the highlighted
+one; the table reads the service again every second while it is shown. Every forward stops
+when the console quits."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class ForwardsScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "back", "console.key.back", id="forwards.back"),
-        Binding("x", "stop", "res_ui.key.stop", id="forwards.stop"),
+        Binding("ctrl+d", "stop", "res_ui.key.stop", key_display="^d", id="forwards.stop"),
         Binding("r", "refresh", "key.refresh", id="forwards.refresh"),
     ]
 

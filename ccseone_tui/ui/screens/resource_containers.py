@@ -1,6 +1,7 @@
 """A pod's containers (Enter on a pod row): name, kind, image, state, ready and restarts,
-init containers first. Enter follows the highlighted container's logs, ``p`` its previous
-instance's (after a crash), ``s`` opens a shell in it, ``r`` reads the pod again."""
+init containers first. Enter (or ``l``) follows the highlighted container's logs, ``p`` its
+previous instance's (after a crash), ``x`` opens a shell in it, ``f`` port-forwards to the
+pod, ``r`` reads the pod again — the Fleet view's keys for the same things."""
 
 from __future__ import annotations
 
@@ -54,9 +55,11 @@ class ContainersScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "back", "console.key.back", id="res-containers.back"),
+        Binding("l", "logs", "res_ui.key.logs", id="res-containers.logs"),
         Binding("p", "previous_logs", "res_ui.key.previous_logs",
                 id="res-containers.previous"),
-        Binding("s", "shell", "res_ui.key.shell", id="res-containers.shell"),
+        Binding("x", "shell", "res_ui.key.shell", id="res-containers.shell"),
+        Binding("f", "port_forward", "res_ui.key.port_forward", id="res-containers.forward"),
         Binding("r", "refresh", "key.refresh", id="res-containers.refresh"),
     ]
 
@@ -157,6 +160,11 @@ class ContainersScreen(Screen[None]):
 
         if self.current is not None:
             resource_actions.shell(self.shell, self.ref, self.current.name)
+
+    def action_port_forward(self) -> None:
+        from ccseone_tui.ui import resource_actions
+
+        resource_actions.port_forward(self.shell, self.ref)
 
     def action_back(self) -> None:
         self.dismiss(None)

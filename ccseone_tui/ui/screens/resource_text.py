@@ -1,6 +1,6 @@
 """The common part of the describe and YAML screens: one object's text in a `TextPager`, with
 a title naming the object and its cluster, a status line, search (``/``, ``n``, ``N``),
-copy (``c``), edit (``e``), refresh (``r``) and Esc back.
+copy (``c``, or ``Y`` as in the Fleet view), edit (``e``), refresh (``r``) and Esc back.
 
 The text is read in a worker (``load``, the subclass's service call); a failure is said on
 the status line of the screen itself (the object may be gone: the user reads why there).
@@ -55,7 +55,7 @@ class ResourceTextScreen(Screen[None]):
         Binding("n", "next_match", "res_ui.key.next", id="res-text.next"),
         Binding("N", "previous_match", "res_ui.key.previous", show=False,
                 id="res-text.previous"),
-        Binding("c", "copy", "res_ui.key.copy", id="res-text.copy"),
+        Binding("c,Y", "copy", "res_ui.key.copy", key_display="c", id="res-text.copy"),
         Binding("e", "edit", "console.key.edit", id="res-text.edit"),
     ]
 

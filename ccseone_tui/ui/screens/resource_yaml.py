@@ -18,7 +18,10 @@ THEME = "ansi_dark"  # the terminal's own colours: readable on dark and light sc
 
 
 def yaml_lines(text: str) -> list[Text]:
-    highlighted = Syntax(text, "yaml", theme=THEME, background_color="default").highlight(text)
+    """Token colours only: the theme's background would box every word (the pager has its
+    own background)."""
+    highlighted = Syntax(text, "yaml", theme=THEME).highlight(text)
+    highlighted.style = ""  # the base style carries the theme's background
     highlighted.rstrip()
     return styled_lines(highlighted)
 
