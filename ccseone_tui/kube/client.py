@@ -375,10 +375,11 @@ class ClusterClient(Transport):
         field_selector: str | None = None,
         on_retry: Callable[[BaseException], None] | None = None,
         on_connect: Callable[[], None] | None = None,
+        idle_timeout: float | None = None,
     ) -> WatchStream:
         """:meth:`watch` in kubectl's rendering: ``RELIST`` carries the whole ``Table``
         (paged), ``ADDED``/``MODIFIED``/``DELETED`` a one-row ``Table``; ``info`` is used
-        as given (no discovery)."""
+        as given (no discovery). ``idle_timeout``: see ``WatchStream``."""
         from ccseone_tui.kube.watch import WatchStream
 
         return WatchStream(
@@ -393,6 +394,7 @@ class ClusterClient(Transport):
             on_connect=on_connect,
             info=info,
             table=True,
+            idle_timeout=idle_timeout,
         )
 
     def logs(

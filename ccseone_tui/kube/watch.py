@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Callable
@@ -63,6 +64,10 @@ class _Dropped(Exception):
     """The stream ended abnormally (connection lost, server error): back off, reconnect."""
 
 
+class _Idle(Exception):
+    """Nothing arrived for ``idle_timeout`` (not even a bookmark): reconnect at once."""
+
+
 def _retryable(exc: BaseException) -> bool:
     if isinstance(exc, ClusterUnreachable | TooManyRequests | Gone):
         return True
@@ -88,13 +93,20 @@ class WatchStream:
         on_connect: Callable[[], None] | None = None,
         info: ResourceInfo | None = None,
         table: bool = False,
+        idle_timeout: float | None = None,
     ) -> None:
         """``info``: the resource type already resolved (no discovery at start); ``table``:
         kubectl's rendering — the ``RELIST`` carries a ``Table`` (every page of it) and
-        each event's object is a one-row ``Table`` (see ``kube/tables.py``)."""
+        each event's object is a one-row ``Table`` (see ``kube/tables.py``).
+        ``idle_timeout``: a connection that brings nothing for that long (an API server
+        sends a bookmark about every minute) is dropped and reopened at once, without a
+        retry report: a cluster cut off the network without a reset fails that reconnect
+        within the connect/read timeouts, instead of looking live for the 5-10 minutes of
+        the server-side timeout."""
         self.client = client
         self.info = info
         self.table = table
+        self.idle_timeout = idle_timeout
         # a connected stream retries its errors by itself; these let a caller show the outage
         # (a gap marker) and the recovery instead of a view that silently stops moving
         self.on_retry = on_retry
@@ -191,12 +203,7 @@ class WatchStream:
                 yield event
             timeout_seconds = random.randint(WATCH_MIN_SECONDS, 2 * WATCH_MIN_SECONDS - 1)
             try:
-                resp = await client.open_stream(
-                    info.path(self.namespace),
-                    self._query(timeout_seconds),
-                    sock_read=timeout_seconds + WATCH_READ_MARGIN,
-                    accept=TABLE_ACCEPT if self.table else "application/json",
-                )
+                resp = await self._open(info, timeout_seconds)
             except Gone:
                 need_list = True
                 continue
@@ -225,6 +232,8 @@ class WatchStream:
                     try:
                         line = await reader.readline()
                     except Exception as exc:
+                        if self.idle_timeout and isinstance(exc, TimeoutError):
+                            raise _Idle() from exc
                         if is_transport_error(exc):
                             raise _Dropped(str(exc) or type(exc).__name__) from exc
                         raise
@@ -243,6 +252,10 @@ class WatchStream:
             except _Relist:
                 need_list = True
                 continue
+            except _Idle:
+                log.debug("watch %s %s on %s: idle for %ss, reconnecting", self.api_version,
+                          self.kind, client.name, self.idle_timeout)
+                continue
             except _Dropped as exc:
                 await self._sleep(exc)
                 continue
@@ -252,6 +265,28 @@ class WatchStream:
             # closing immediately without sending anything.
             if events == 0 and time.monotonic() - started < 1.0:
                 await self._sleep(_Dropped("stream closed at once"))
+
+    async def _open(self, info: ResourceInfo, timeout_seconds: int) -> Any:
+        """Open the stream. With ``idle_timeout`` the headers (sent at once by an API
+        server) must come within the connect + read timeouts, not the idle time: a
+        reconnect into a silent network says so in seconds."""
+        open_stream = self.client.open_stream(
+            info.path(self.namespace),
+            self._query(timeout_seconds),
+            sock_read=min(timeout_seconds + WATCH_READ_MARGIN, self.idle_timeout or math.inf),
+            accept=TABLE_ACCEPT if self.table else "application/json",
+        )
+        if not self.idle_timeout:
+            return await open_stream
+        settings = self.client.settings
+        limit = settings.connect_timeout + settings.read_timeout
+        try:
+            async with asyncio.timeout(limit):
+                return await open_stream
+        except TimeoutError as exc:
+            raise ClusterUnreachable(cluster=self.client.name,
+                                     cause=f"no answer within {limit:g}s",
+                                     timeout=limit) from exc
 
     def _parse(self, line: bytes) -> WatchEvent | None:
         try:

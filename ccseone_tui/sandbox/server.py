@@ -96,6 +96,9 @@ class SandboxCluster:
         self.connections = 0  # accepted since start (TLS: handshakes), never reset
         self.outage = False
         self._outage_listeners: list[Callable[[bool], None]] = []
+        # a silent network cut (see set_partition): set while the cluster is reachable
+        self._reachable = asyncio.Event()
+        self._reachable.set()
         # Plug-ins of the emulated OCM hub: extra credentials and a narrower authorizer.
         self.authenticators: list[Callable[[str], User | None]] = []
         self.authorizer: Callable[[User, Attributes], None] | None = None
@@ -166,6 +169,24 @@ class SandboxCluster:
         for listener in list(self._outage_listeners):
             listener(down)
 
+    def set_partition(self, cut: bool) -> None:
+        """A network cut without resets (a VPN down, a host gone): unlike an outage nothing
+        is refused — connections open, requests hang unanswered and watch streams go quiet
+        (no events, no bookmarks) until healed, when what was held goes out (to clients
+        that usually left by then). Log streams are not held."""
+        if cut:
+            self._reachable.clear()
+        else:
+            self._reachable.set()
+
+    @property
+    def partitioned(self) -> bool:
+        return not self._reachable.is_set()
+
+    async def reachable(self) -> None:
+        """Return once the cluster is not partitioned (at once when it is not)."""
+        await self._reachable.wait()
+
     def log_source(self, namespace: str, pod: str, container: str | None = None) -> LogSource:
         """The deterministic log of a pod's container: ``line_time(n)``, ``render(n, t)``,
         ``count_at(t)``; tests use it to know when line n exists."""
@@ -188,6 +209,8 @@ class SandboxCluster:
             if request.transport is not None:
                 request.transport.abort()
             return web.Response(status=503)  # never sent: the connection is gone
+        if not self._reachable.is_set():  # partitioned: the request is lost in the network
+            await self._reachable.wait()
         self._record(request)
         faults = self.faults
         if faults.latency_ms > 0:

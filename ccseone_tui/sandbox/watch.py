@@ -103,6 +103,7 @@ async def serve_watch(
             try:
                 await resp.prepare(request)
                 if first:
+                    await cluster.reachable()
                     await resp.write(b"".join(first))
                 await _pump(cluster, resp, control, watcher.queue, translate, rt, timeout,
                             bookmarks)
@@ -133,6 +134,7 @@ async def _pump(
             return
         if queue.empty():
             if bookmarks and now >= next_bookmark:
+                await cluster.reachable()  # a partition holds every byte, bookmarks too
                 await resp.write(_line("BOOKMARK", {
                     "kind": rt.kind, "apiVersion": rt.api_version,
                     "metadata": {"resourceVersion": str(cluster.state.resource_version)},
@@ -159,5 +161,6 @@ async def _pump(
             if (b := translate(nxt)) is not None:
                 chunks.append(b)
         if chunks:
+            await cluster.reachable()
             await resp.write(b"".join(chunks))
 

@@ -388,6 +388,30 @@ async def test_watch_a_dead_cluster_is_a_gap_that_heals(east: Services,
         await w.until(upserted(dead.name, "back"))
 
 
+async def test_watch_a_cluster_cut_off_silently_becomes_a_gap(east: Services,
+                                                               fleet: SandboxFleet) -> None:
+    """No reset, no refusal: the stream just goes quiet. Without bookmarks for the idle
+    time the watch reopens; that request gets no answer within the read timeout: a gap."""
+    cut = fleet.clusters[1]
+    for c in fleet.clusters:
+        c.bookmark_interval = 0.2  # what keeps a healthy quiet stream from looking idle
+    east.resources.watch_idle = 1.0
+    try:
+        async with watching(east, "cm", namespace="default", label_selector="t=live") as w:
+            await w.first_of_each([c.name for c in fleet.clusters])
+            cut.set_partition(True)
+            gap = await w.until(lambda d: d.cluster == cut.name and d.error is not None)
+            assert "timeout" in gap.error.lower() or "no answer" in gap.error.lower()
+            assert all(d.error is None for d in w.seen if d.cluster != cut.name)
+            cut.set_partition(False)
+            await w.until(lambda d: d.cluster == cut.name and d.error is None)
+            client = await east.resources.client(cut.name, "east")
+            await client.create(cm("after-cut"))
+            await w.until(upserted(cut.name, "after-cut"))
+    finally:
+        cut.set_partition(False)
+
+
 async def test_watch_starting_on_a_dead_cluster(east: Services, fleet: SandboxFleet) -> None:
     dead = fleet.clusters[0]
     await dead.set_outage(True)

@@ -71,3 +71,25 @@ async def test_watch_table_relists_and_streams_rows(client: ClusterClient, fleet
         again = await next_event(stream)
         assert again.type == "RELIST" and {first, second, third} <= set(names(again.object))
         assert stream.relists == 2
+
+
+async def test_an_idle_watch_reopens_without_a_retry_report(client: ClusterClient,
+                                                            fleet) -> None:
+    """No line for ``idle_timeout`` (a healthy server sends bookmarks): the stream is
+    reopened at once from the same resourceVersion, and nobody is told of an outage."""
+    assert CM is not None
+    retries: list[BaseException] = []
+    connects = asyncio.Queue[None]()
+    stream = client.watch_table(CM, namespace="default", label_selector=SEL,
+                                idle_timeout=0.3, on_retry=retries.append,
+                                on_connect=lambda: connects.put_nowait(None))
+    async with stream:
+        assert (await next_event(stream)).type == "RELIST"
+        reader = asyncio.ensure_future(next_event(stream, timeout=10))  # keeps it reading
+        for _ in range(3):  # opened, then reopened twice by idleness alone
+            await asyncio.wait_for(connects.get(), 5)
+        name = unique("t")
+        await client.create(cm(name))
+        event = await reader
+        assert event.type == "ADDED" and names(event.object) == [name]
+    assert retries == [] and stream.relists == 1 and stream.connections >= 3

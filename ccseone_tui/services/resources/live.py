@@ -203,7 +203,8 @@ class _Follower:
                     self.box.missing(self.name)
                     return
                 stream = client.watch_table(here, on_retry=self.on_retry,
-                                            on_connect=self.on_connect, **self.query)
+                                            on_connect=self.on_connect,
+                                            idle_timeout=self.service.watch_idle, **self.query)
                 try:
                     async for event in stream:
                         self.handle(event)

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 500  # kubectl's default --chunk-size
 REDISCOVER_AFTER = 60.0  # seconds between two discoveries a miss forces on one cluster
+# A watch that brings nothing (not even the bookmark an API server sends about every
+# minute) for this long is reopened: a cluster cut off without a reset becomes a gap then.
+WATCH_IDLE = 150.0
 
 
 class _Answer(NamedTuple):
@@ -101,6 +104,7 @@ class ResourceService:
         self.discovery_timeout = connect_timeout + read_timeout
         self._indexes: dict[str, tuple[int, KindIndex]] = {}  # cluster -> (id(list), index)
         self._refreshed: dict[str, float] = {}  # cluster -> loop time of a forced discovery
+        self.watch_idle = WATCH_IDLE
 
     # ---- clusters ---------------------------------------------------------------------------
 
