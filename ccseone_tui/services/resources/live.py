@@ -196,7 +196,7 @@ class _Follower:
         while True:
             try:
                 async with asyncio.timeout(self.service.timeout):
-                    client = await self.service._clusters.client(self.cluster)
+                    client = await self.service.member_client(self.cluster)
                     here = await self.service.info_on(client, self.shared.info,
                                                       refresh=refresh)
                 if here is None:

@@ -102,7 +102,8 @@ class ResourceService:
         self.timeout = connect_timeout + 2 * read_timeout
         # discovery for completion: a dead cluster must not hold the ":" prompt
         self.discovery_timeout = connect_timeout + read_timeout
-        self._indexes: dict[str, tuple[int, KindIndex]] = {}  # cluster -> (id(list), index)
+        # cluster -> (the discovery list it was built from, index)
+        self._indexes: dict[str, tuple[list[ResourceInfo], KindIndex]] = {}
         self._refreshed: dict[str, float] = {}  # cluster -> loop time of a forced discovery
         self.watch_idle = WATCH_IDLE
 
@@ -148,7 +149,12 @@ class ResourceService:
     async def client(self, cluster_name: str, instance_id: str | None = None,
                      ) -> ClusterClient:
         """The direct API client (``kube.ClusterClient``) of one member."""
-        return await self._clusters.client(await self.cluster(cluster_name, instance_id))
+        return await self.member_client(await self.cluster(cluster_name, instance_id))
+
+    async def member_client(self, cluster: MemberCluster) -> ClusterClient:
+        """The direct API client of a member already in hand (engine-agnostic)."""
+        client: ClusterClient = await self._clusters.client(cluster)
+        return client
 
     # ---- kinds ------------------------------------------------------------------------------
 
@@ -166,10 +172,10 @@ class ResourceService:
     async def _index(self, client: Any, refresh: bool = False) -> KindIndex:
         resources = await client.discover(refresh=refresh)
         cached = self._indexes.get(client.name)
-        if cached is not None and cached[0] == id(resources):
+        if cached is not None and cached[0] is resources:  # the same discovery answer
             return cached[1]
         index = KindIndex(resources)
-        self._indexes[client.name] = (id(resources), index)
+        self._indexes[client.name] = (resources, index)
         return index
 
     async def _indexes_of(self, members: Sequence[MemberCluster], refresh: bool = False,
@@ -180,7 +186,7 @@ class ResourceService:
             try:
                 async with asyncio.timeout(self.discovery_timeout):
                     again = refresh and self._may_refresh(cluster.name)
-                    return await self._index(await self._clusters.client(cluster), again)
+                    return await self._index(await self.member_client(cluster), again)
             except Exception:  # a dead cluster only narrows the names offered
                 return None
 
@@ -237,7 +243,7 @@ class ResourceService:
     async def _table(self, cluster: MemberCluster, info: ResourceInfo, **query: Any) -> _Answer:
         try:
             async with asyncio.timeout(self.timeout):
-                client = await self._clusters.client(cluster)
+                client = await self.member_client(cluster)
                 here = await self.info_on(client, info)
                 if here is None:
                     return _Answer(cluster.name, None, None, True)
