@@ -25,11 +25,15 @@ Command = tuple[str, str, Callable[[], object]]
 
 
 def console_key_groups(section: str | None = None) -> list[tuple[str, KeyRows]]:
-    """Every section's keys (the section on screen first, when given), then the dialogs'."""
+    """Every section's keys (the section on screen first, when given), then the dialogs'.
+    The screens a Fleet view row opens come right after the Fleet view's own keys."""
     by_section = section_key_groups()
     first = by_section.pop(section, []) if section else []
-    return [*first, *(g for groups in by_section.values() for g in groups),
-            *resource_actions.key_groups(), dialog_key_group()]
+    rows = resource_actions.key_groups()
+    if section == "fleet":
+        first, rows = [*first, *rows], []
+    return [*first, *(g for groups in by_section.values() for g in groups), *rows,
+            dialog_key_group()]
 
 
 def section_key_groups() -> dict[str, list[tuple[str, KeyRows]]]:

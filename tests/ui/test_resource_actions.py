@@ -423,6 +423,32 @@ async def test_edit_conflict_is_reported_never_forced(
         assert any("changed on the cluster" in m for m in notes(app))
 
 
+async def test_edit_on_production_asks_for_the_name_after_the_diff(
+        services: Services, fleet: SandboxFleet, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A renamed object is refused by the editor round (reopened with the error), then the
+    fixed text's diff, then the production cluster's name typed, then applied."""
+    prod = names(fleet)[0]
+    target = ref(prod)
+    body = ("runs = len(log.read_text().split('=====')) - 1\n"
+            "out = text.replace('name: web', 'name: web2', 1) if runs == 1 else "
+            "text.replace('name: web2', 'name: web', 1).replace('replicas: 2', 'replicas: 1', 1)")
+    monkeypatch.setenv("EDITOR", editor_script(tmp_path, body))
+    monkeypatch.delenv("KUBE_EDITOR", raising=False)
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.edit(app, target)
+        await shown(pilot, EditDiffScreen)
+        runs = editor_runs(tmp_path)
+        assert len(runs) == 2 and "metadata.name" in runs[1].split("\n\n")[0]
+        await pilot.press("y")
+        await shown(pilot, TypedConfirmScreen)
+        await pilot.press(*prod, "enter")
+        await settle(pilot)
+        assert await replicas(services, target) == 1
+
+
 # ---- shell and port-forward ----------------------------------------------------------------
 
 
