@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import os
 import random
@@ -175,7 +176,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-OnDelta = Callable[[Any, float], None]
+# (delta, wall-clock time it was received) -> None, or an awaitable (a view's hook can wait
+# for the frame that shows the delta and measure key/change -> paint there)
+OnDelta = Callable[[Any, float], Any]
 
 
 def count_rows(rows: dict[str, dict[str, Any]]) -> OnDelta:
@@ -215,7 +218,9 @@ async def bench_ccseone(fleet: FleetProcess, work: Path, seconds: float,
         try:
             async for delta in deltas:
                 received = time.time()
-                hook(delta, received)
+                painted = hook(delta, received)
+                if inspect.isawaitable(painted):
+                    await painted
                 if delta.error:
                     errors += 1
                 if delta.reset and delta.cluster not in listed:
