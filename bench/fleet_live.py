@@ -243,6 +243,9 @@ async def bench_ccseone(fleet: FleetProcess, work: Path, seconds: float,
                         lags.append(received - float(stamp))
                         n_rows += 1
                 if time.perf_counter() - window_start >= seconds:
+                    # stopped before closing: "made" is what the window saw being made
+                    out["changed"] = await asyncio.get_running_loop().run_in_executor(
+                        None, fleet.command, "stop")
                     break
         finally:
             await deltas.aclose()  # type: ignore[attr-defined]
@@ -251,9 +254,7 @@ async def bench_ccseone(fleet: FleetProcess, work: Path, seconds: float,
             window_s=window, cpu_cores=(time.process_time() - cpu0) / window,
             rss_mb=rss_mb(), lags=lags, deltas_per_s=n_deltas / window,
             rows_per_s=n_rows / window, errors=errors,
-            rows_held=sum(len(r) for r in rows.values()),
-            changed=await asyncio.get_running_loop().run_in_executor(
-                None, fleet.command, "stop"))
+            rows_held=sum(len(r) for r in rows.values()))
     finally:
         await s.close()
     return out
