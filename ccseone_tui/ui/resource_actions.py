@@ -321,6 +321,7 @@ def key_groups() -> list[tuple[str, KeyRows]]:
             ("y", t("res_ui.help.yaml")),
             ("E", t("res_ui.help.events")),
             ("m", t("res_ui.help.managed")),
+            ("v", t("res_ui.help.reveal")),
             ("g  G  home  end", t("res_ui.help.ends")),
             ("esc", t("console.key.back")),
         ]),

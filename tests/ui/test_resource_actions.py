@@ -174,6 +174,30 @@ async def test_yaml_folds_managed_fields_until_m(services: Services,
         await until(pilot, lambda: "manager:" not in pager_text(app), "folded again")
 
 
+async def test_a_secret_is_masked_until_v(services: Services, fleet: SandboxFleet) -> None:
+    cluster = names(fleet)[1]
+    client = await services.clusters.client(await services.clusters.get(cluster))
+    await client.apply({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                        "metadata": {"name": "db", "namespace": "default"},
+                        "data": {"password": "aHVudGVyMg=="}})
+    secret = ObjectRef(cluster, ResourceInfo("", "v1", "Secret", "secrets", True), "default",
+                       "db")
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.show_yaml(app, secret)
+        await loaded(pilot)
+        assert "aHVudGVyMg==" not in pager_text(app) and "masked" in pager_text(app)
+        await pilot.press("v")
+        await until(pilot, lambda: "aHVudGVyMg==" in pager_text(app), "the value shown")
+        await pilot.press("v")
+        await until(pilot, lambda: "aHVudGVyMg==" not in pager_text(app), "masked again")
+        # v means nothing on another kind's YAML
+        resource_actions.show_yaml(app, ref(cluster))
+        await loaded(pilot)
+        assert app.screen.check_action("toggle_reveal", ()) is False
+
+
 async def test_copy_writes_osc52(services: Services, fleet: SandboxFleet) -> None:
     """``c`` on the YAML: Textual writes ESC ] 52 ; c ; base64 BEL to the terminal."""
     import base64
@@ -555,6 +579,40 @@ async def test_port_forward_start_list_stop(services: Services, fleet: SandboxFl
         await pilot.press("ctrl+d")
         await until(pilot, lambda: not services.shell.forwards(), "stopped")
         await until(pilot, lambda: table.row_count == 0, "the row gone")
+
+
+async def test_port_forward_to_a_service(services: Services, fleet: SandboxFleet) -> None:
+    """A service's declared port leads to a pod its selector picks (targetPort by name)."""
+    import asyncio
+
+    from ccseone_tui.ui.screens.port_forward import PortForwardScreen
+
+    cluster = names(fleet)[2]
+    client = await services.clusters.client(await services.clusters.get(cluster))
+    await client.apply({"apiVersion": "v1", "kind": "Service",
+                        "metadata": {"name": "web", "namespace": "default"},
+                        "spec": {"selector": {"app": "web"},
+                                 "ports": [{"name": "http", "port": 80,
+                                            "targetPort": "http"}]}})
+    svc = ObjectRef(cluster, ResourceInfo("", "v1", "Service", "services", True), "default",
+                    "web")
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.port_forward(app, svc)
+        await shown(pilot, PortForwardScreen)
+        assert app.screen.query_one("#remote", Input).value == "80"
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: bool(services.shell.forwards()), "the forward")
+        forward = services.shell.forwards()[0]
+        assert forward.target == "svc/web" and forward.remote_port == 8080
+        reader, writer = await asyncio.open_connection("127.0.0.1", forward.local_port)
+        writer.write(b"GET / HTTP/1.0\r\n\r\n")
+        await writer.drain()
+        answer = (await asyncio.wait_for(reader.read(), 5)).decode()
+        writer.close()
+        assert "200" in answer and forward.pod in answer
+        await services.shell.stop(forward)
 
 
 async def test_port_forward_checks_the_ports(services: Services, fleet: SandboxFleet) -> None:

@@ -52,7 +52,7 @@ class ForwardsScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="forwards-screen")
+        super().__init__()  # no fixed id: the same screen may be open twice in a stack
         localize_bindings(self)
         self.forwards: list[Forward] = []
 

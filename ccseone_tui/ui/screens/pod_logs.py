@@ -41,7 +41,7 @@ class PodLogsScreen(Screen[None]):
 
     def __init__(self, ref: ObjectRef, container: str | None = None,
                  previous: bool = False) -> None:
-        super().__init__(id="pod-logs")
+        super().__init__()  # no fixed id: the same screen may be open twice in a stack
         localize_bindings(self)
         self.ref = ref
         self.container = container

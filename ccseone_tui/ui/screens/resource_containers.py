@@ -70,7 +70,7 @@ class ContainersScreen(Screen[None]):
             self.rows, self.error = rows, error
 
     def __init__(self, ref: ObjectRef) -> None:
-        super().__init__(id="res-containers-screen")
+        super().__init__()  # no fixed id: the same screen may be open twice in a stack
         localize_bindings(self)
         self.ref = ref
         self.rows: list[ContainerInfo] = []

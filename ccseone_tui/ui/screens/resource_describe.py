@@ -37,7 +37,7 @@ class DescribeScreen(ResourceTextScreen):
     ]
 
     def __init__(self, ref: Any) -> None:
-        super().__init__(ref, id="res-describe")
+        super().__init__(ref)
 
     async def load(self) -> str:
         return await self.shell.services.objects.describe(self.ref)

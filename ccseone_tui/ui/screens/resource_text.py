@@ -64,8 +64,8 @@ class ResourceTextScreen(Screen[None]):
             super().__init__()
             self.text, self.error = text, error
 
-    def __init__(self, ref: ObjectRef, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, ref: ObjectRef) -> None:
+        super().__init__()  # no fixed id: describe → YAML → describe … may stack the same kind
         localize_bindings(self)
         self.ref = ref
         self.text: str | None = None  # the last text read
