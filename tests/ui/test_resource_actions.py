@@ -527,6 +527,33 @@ async def test_shell_without_sh_is_said_after_the_console_is_back(
         assert app.screen is app.main
 
 
+async def test_shell_cut_mid_session_is_said_after_the_console_is_back(
+        services: Services, fleet: SandboxFleet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The WebSocket closes while the shell runs (the API server restarts): SessionClosed
+    is reported once the console is back, with its fix."""
+    from ccseone_tui.ui import resource_shell
+
+    cluster = fleet.clusters[1]
+    pod = await a_pod(services, cluster.name)
+
+    async def cut(app: CcseoneApp, session: Any) -> int:
+        await session.send_stdin(b"echo up\n")
+        async for _channel, data in session:
+            if b"up" in data:
+                cluster.faults.drop_streams()
+        return 0
+
+    monkeypatch.setattr(resource_shell, "INTERACTIVE", cut)
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.shell(app, pod)
+        await until(pilot, lambda: any(t("res_ui.what.shell", name=pod.name) in str(n.title)
+                                       for n in app._notifications), "the error")
+        assert any("ended without an exit status" in m for m in notes(app))
+        assert app.screen is app.main
+
+
 async def test_shell_on_production_asks_for_the_name(services: Services, fleet: SandboxFleet,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from ccseone_tui.ui import resource_shell
