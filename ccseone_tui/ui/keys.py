@@ -48,6 +48,8 @@ WRITE_BINDING_IDS = frozenset({
     # the Fleet view's row writes (ui/views/fleet_keys.py)
     "fleet.edit", "fleet.delete", "fleet.scale", "fleet.restart", "fleet.shell",
     "fleet.port_forward",
+    # the screens a Fleet view row opens (ui/resource_actions.py)
+    "res-text.edit", "res-containers.shell", "res-containers.forward", "edit-diff.apply",
 })
 
 

@@ -277,6 +277,41 @@ async def test_read_only_refuses_before_any_question(tmp_path: Path,
         await s.close()
 
 
+async def test_read_only_footer_offers_no_write_on_the_row_screens(
+        tmp_path: Path, fleet: SandboxFleet) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from ccseone_tui.ui.screens.resource_containers import ContainersScreen
+    from ccseone_tui.ui.widgets.footer import ShellFooter
+
+    writer = await open_services(settings_for(tmp_path, fleet), user="oncall")
+    await writer.instances.create("east", "cn-east-1")
+    await writer.clusters.associate("east", [AssociateRequest(context=names(fleet)[1])])
+    await writer.close()
+    s = await open_services(settings_for(tmp_path, fleet, read_only=True), user="oncall")
+    try:
+        client = await s.clusters.client(await s.clusters.get(names(fleet)[1]))
+        await client.apply(deployment("web"))
+        await fleet.settle()
+        pod = await a_pod(s, names(fleet)[1])
+        app = CcseoneApp(s, live_probes=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for open_, kind, writes in (
+                    (lambda: resource_actions.describe(app, pod), DescribeScreen, {"e"}),
+                    (lambda: resource_actions.containers(app, pod), ContainersScreen,
+                     {"x", "f"})):
+                open_()
+                await shown(pilot, kind)
+                shown_keys = {k.key for k in app.screen.query_one(ShellFooter).query(FooterKey)}
+                assert not shown_keys & writes, (kind.__name__, shown_keys)
+                assert "r" in shown_keys
+                await pilot.press("escape")
+                await settle(pilot)
+    finally:
+        await s.close()
+
+
 async def test_production_delete_needs_the_cluster_name_typed(services: Services,
                                                               fleet: SandboxFleet) -> None:
     prod, other = names(fleet)[0], names(fleet)[1]
