@@ -26,9 +26,8 @@ from ccseone_tui.i18n import t
 from ccseone_tui.services.resources.model import ObjectRef
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.actions import writable
+from ccseone_tui.ui.resource_confirm import ask, listing, production_typed, where
 from ccseone_tui.ui.resource_shell import forwards, port_forward, shell
-from ccseone_tui.ui.screens.confirm import ConfirmScreen
-from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
 
 if TYPE_CHECKING:
     from ccseone_tui.services.resources.actions import ActionOutcome
@@ -41,12 +40,6 @@ MAX_EDIT_ROUNDS = 20  # reopenings after a parse error before the edit gives up
 
 __all__ = ["commands", "containers", "copy", "delete", "describe", "edit", "forwards", "key_groups",
            "logs", "port_forward", "restart", "scale", "shell", "show_events", "show_yaml"]
-
-
-def where(ref: ObjectRef) -> str:
-    """``east-1  default/web`` — how a question lists an object."""
-    name = f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name
-    return f"{ref.cluster}  {ref.info.kind} {name}"
 
 
 # ---- screens ---------------------------------------------------------------------------
@@ -103,34 +96,6 @@ def copy(app: CcseoneApp, text: str, what: str) -> None:
 
 
 # ---- guarded writes ----------------------------------------------------------------------
-
-
-async def production_of(app: CcseoneApp, refs: Sequence[ObjectRef]) -> list[str]:
-    """The production clusters among the refs' clusters, in order of first appearance."""
-    out: list[str] = []
-    for name in dict.fromkeys(r.cluster for r in refs):
-        cluster = await app.services.clusters.get(name)
-        if app.services.is_production(cluster):
-            out.append(name)
-    return out
-
-
-async def ask(app: CcseoneApp, refs: Sequence[ObjectRef], title: str, body: str, yes: str
-              ) -> tuple[bool, str | None]:
-    """One question for a write to ``refs``: typed names when production clusters are
-    among them, else yes/no with No focused. (go ahead, the text for ``confirm=``)."""
-    production = await production_of(app, refs)
-    if production:
-        typed = await app.push_screen_wait(
-            TypedConfirmScreen(title, body, expected=",".join(production)))
-        return typed is not None, typed
-    answer = await app.push_screen_wait(ConfirmScreen(title, body, yes=yes, danger=True))
-    return bool(answer), None
-
-
-def listing(refs: Sequence[ObjectRef]) -> str:
-    """Every object of the question, one per line (the dialog scrolls: all are named)."""
-    return "\n".join(f"  • {where(r)}" for r in refs)
 
 
 def report(app: CcseoneApp, outcomes: Sequence[ActionOutcome], what: str) -> None:
@@ -194,14 +159,10 @@ async def _scale(app: CcseoneApp, ref: ObjectRef, on_done: Done, what: str) -> N
     replicas = await app.push_screen_wait(ScaleScreen(ref, current))
     if replicas is None:
         return
-    typed = None
-    production = await production_of(app, [ref])
-    if production:
-        typed = await app.push_screen_wait(TypedConfirmScreen(
-            t("res_ui.scale.confirm", name=where(ref), replicas=replicas), "",
-            expected=",".join(production)))
-        if typed is None:
-            return
+    go, typed = await production_typed(
+        app, [ref], t("res_ui.scale.confirm", name=where(ref), replicas=replicas))
+    if not go:
+        return
     outcome = await app.services.objects.scale(ref, replicas, confirm=typed)
     report(app, [outcome], what)
     if on_done is not None:
@@ -282,13 +243,9 @@ async def _edit(app: CcseoneApp, ref: ObjectRef, on_done: Done, what: str) -> No
     if not apply:
         app.notify(t("res_ui.edit.dropped"), timeout=4)
         return
-    typed = None
-    production = await production_of(app, [ref])
-    if production:
-        typed = await app.push_screen_wait(TypedConfirmScreen(
-            t("res_ui.edit.confirm", name=where(ref)), "", expected=",".join(production)))
-        if typed is None:
-            return
+    go, typed = await production_typed(app, [ref], t("res_ui.edit.confirm", name=where(ref)))
+    if not go:
+        return
     try:
         outcome = await objects.apply_edit(plan, confirm=typed)
     except EditConflict as exc:  # never forced: the user reopens the current version

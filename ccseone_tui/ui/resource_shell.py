@@ -25,6 +25,7 @@ from ccseone_tui.i18n import t
 from ccseone_tui.services.resources.model import ObjectRef
 from ccseone_tui.ui import workers
 from ccseone_tui.ui.actions import writable
+from ccseone_tui.ui.resource_confirm import production_typed
 from ccseone_tui.ui.terminal import handed_over
 
 if TYPE_CHECKING:
@@ -72,13 +73,13 @@ async def _shell(app: CcseoneApp, ref: ObjectRef, container: str | None, what: s
                 return
         elif choices:
             container = choices[0].name
-    typed = await confirm_production(app, ref, t("res_ui.shell.confirm", name=ref.name,
-                                                 cluster=ref.cluster))
-    if typed is False:
+    go, typed = await production_typed(app, [ref], t("res_ui.shell.confirm", name=ref.name,
+                                                     cluster=ref.cluster))
+    if not go:
         return
     session = await shell_service.open_exec(ref.cluster, namespace, ref.name,
                                             container=container, command=SHELL, tty=True,
-                                            confirm=typed or None)
+                                            confirm=typed)
     error: BaseException | None = None
     code = 0
     try:
@@ -94,18 +95,6 @@ async def _shell(app: CcseoneApp, ref: ObjectRef, container: str | None, what: s
     else:
         app.notify(t("res_ui.shell.ended", pod=ref.name, container=container or "",
                      code=code), severity="warning" if code else "information", timeout=4)
-
-
-async def confirm_production(app: CcseoneApp, ref: ObjectRef, title: str) -> str | bool:
-    """On a production cluster, its name typed (the text, or False when cancelled); else
-    "" (nothing to confirm)."""
-    from ccseone_tui.ui.screens.typed_confirm import TypedConfirmScreen
-
-    cluster = await app.services.clusters.get(ref.cluster)
-    if not app.services.is_production(cluster):
-        return ""
-    typed = await app.push_screen_wait(TypedConfirmScreen(title, "", expected=cluster.name))
-    return typed if typed is not None else False
 
 
 # ---- port-forward --------------------------------------------------------------------------
@@ -153,13 +142,13 @@ async def _port_forward(app: CcseoneApp, ref: ObjectRef, what: str) -> None:
     if answer is None:
         return
     remote, local = answer
-    typed = await confirm_production(app, ref, t("res_ui.forward.confirm", name=ref.name,
-                                                 cluster=ref.cluster))
-    if typed is False:
+    go, typed = await production_typed(app, [ref], t("res_ui.forward.confirm", name=ref.name,
+                                                     cluster=ref.cluster))
+    if not go:
         return
     forward = await app.services.shell.port_forward(
         ref.cluster, ref.namespace or "default", target_of(ref), remote, local_port=local,
-        confirm=typed or None)
+        confirm=typed)
     app.notify(t("res_ui.forward.started", local=forward.local_port, remote=remote,
                  target=f"{ref.cluster}/{target_of(ref)}"), timeout=8, markup=False)
 
