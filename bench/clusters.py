@@ -264,7 +264,8 @@ def peak_rss_mb() -> float:
 
 async def fleet_view(s: Services, first_cluster: str, clusters: int) -> None:
     from ccseone_tui.services.fleet.rows import KINDS
-    from ccseone_tui.services.fleet.service import FleetResult
+    from ccseone_tui.services.resources.kinds import builtin_kind
+    from ccseone_tui.services.resources.model import ClusterDelta, ResourceRow
     from ccseone_tui.ui import messages as msg
     from ccseone_tui.ui.app import CcseoneApp
     from ccseone_tui.ui.sections import section
@@ -282,9 +283,11 @@ async def fleet_view(s: Services, first_cluster: str, clusters: int) -> None:
                for n in names]
     build = time.perf_counter() - t0
     total = sum(len(a.rows) for a in answers)
-    spec = KINDS["pods"]
-    plan = FleetResult(kind="pods", columns=spec.headers, keys=spec.keys, namespaced=True,
-                       clusters=names, production=frozenset(names[:5]))
+    spec = KINDS["pods"]  # the Fleet view's deltas (#11), as ResourceService.watch yields them
+    info = builtin_kind("pods")
+    deltas = [ClusterDelta(a.cluster, [ResourceRow(f"{r[0]}/{r[1]}/{r[2]}", tuple(r), {})
+                                       for r in a.rows], reset=True, columns=spec.headers)
+              for a in answers]
     print(f"\n3. Fleet view, {clusters} clusters x {len(items)} pods = {total:,} rows "
           f"(real sandbox pod JSON, listed in {ms(listed)}; rows built in {ms(build)}, "
           f"{build / total * 1e6:.1f} us/pod)")
@@ -293,38 +296,46 @@ async def fleet_view(s: Services, first_cluster: str, clusters: int) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.press(section("fleet").key)
-        await app.workers.wait_for_complete()  # the real listing of the bench instance
-        await pilot.pause()
         view = app.main.query_one(FleetView)
+        for _ in range(400):  # the real watch of the bench instance: its first answers
+            await pilot.pause(0.025)
+            if view.state.started and not view.state.waiting:
+                break
+        await pilot.pause()
         frames = Frames(app)
 
+        def land(gen: int, delta: ClusterDelta) -> None:  # as the view's watch worker does
+            view._inbox.append(delta)
+            view.post_message(msg.BrowserDeltas(gen))
+
         async def feed(spread: bool) -> tuple[float, float]:
-            view._forget_rows()
+            view.leave()  # the bench instance's real watch stops; these deltas stand in
+            view._forget_everything()
             view.generation += 1
             gen = view.generation
             table = view.table
-            view.post_message(msg.FleetPlanned(gen, plan))
+            view.post_message(msg.BrowserStarted(gen, info, names, names[:5]))
             await pilot.pause()
             frames.arm(lambda: table.row_count > 0)
             t0 = time.perf_counter()
             if not spread:
-                for answer in answers:
-                    view.post_message(msg.FleetAnswered(gen, answer))
-                view.post_message(msg.FleetDone(gen))
+                for delta in deltas:
+                    land(gen, delta)
+                view.post_message(msg.BrowserEnded(gen, None))
             else:  # as a fleet answers: 20-200 ms apart from the first to the last
-                lat = latencies(len(answers))
+                lat = latencies(len(deltas))
 
-                async def later(delay: float, answer: ClusterAnswer) -> None:
+                async def later(delay: float, delta: ClusterDelta) -> None:
                     await asyncio.sleep(delay / 1000)
-                    view.post_message(msg.FleetAnswered(gen, answer))
+                    land(gen, delta)
 
-                asyncio.gather(*(later(d - lat[0], a) for d, a in zip(lat, answers,
+                asyncio.gather(*(later(d - lat[0], a) for d, a in zip(lat, deltas,
                                                                         strict=True)))
             first = await frames.hit() - t0
             frames.arm(lambda: table.row_count == total)
             every = await frames.hit() - t0
             if spread:
-                view.post_message(msg.FleetDone(gen))
+                view.post_message(msg.BrowserEnded(gen, None))
                 await pilot.pause()
             return first, every
 
@@ -374,7 +385,7 @@ async def fleet_view(s: Services, first_cluster: str, clusters: int) -> None:
             t0 = time.perf_counter()
             await pilot.press("s")
             sorts.append(await frames.hit() - t0)
-        frames.arm(lambda: view.cluster is not None)
+        frames.arm(lambda: view.clusters is not None)
         t0 = time.perf_counter()
         await pilot.press("c")
         cluster_s = await frames.hit() - t0
