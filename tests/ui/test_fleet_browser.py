@@ -420,3 +420,40 @@ async def test_colon_with_a_namespace(services: Services, fleet: SandboxFleet) -
         await rows_of(pilot, view, "deployments", 3)
         assert view.namespaces is None and view.scope.label_selector == "app=web"
         assert view.table.visible_count == 3
+
+
+def widget_crd() -> dict[str, object]:
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {"group": "example.com", "scope": "Namespaced",
+                 "names": {"kind": "Widget", "listKind": "WidgetList", "plural": "widgets",
+                           "singular": "widget", "shortNames": ["wg"]},
+                 "versions": [{"name": "v1", "served": True, "storage": True, "schema": {
+                     "openAPIV3Schema": {"type": "object",
+                                         "x-kubernetes-preserve-unknown-fields": True}}}]},
+    }
+
+
+async def test_a_crd_that_some_clusters_lack(services: Services, fleet: SandboxFleet) -> None:
+    """A kind served by one cluster only: its rows, and the others named as lacking it (not
+    an error); completion offers it once discovery has it."""
+    names = [c.name for c in fleet.clusters]
+    member = await services.clusters.get(names[0])
+    client = await services.clusters.client(member)
+    await client.apply(widget_crd())
+    await client.apply({"apiVersion": "example.com/v1", "kind": "Widget",
+                        "metadata": {"name": "w1", "namespace": "default"}})
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        await pilot.press("colon", *"widg")
+        await until(pilot, lambda: "widgets" in hint(view), "the CRD offered")
+        await pilot.press("enter")  # "widg" is no kind: said, with the close name
+        await until(pilot, lambda: "widgets" in hint(view)
+                    and view.query_one("#command-hint").has_class("-error"), "close names")
+        await pilot.press("ctrl+u", *"wg", "enter")
+        await rows_of(pilot, view, "widgets", 1)
+        assert view.table.key_at(0) == f"{names[0]}/default/w1"
+        assert "2 clusters without this kind" in status(view)
+        assert "unreachable" not in status(view)
