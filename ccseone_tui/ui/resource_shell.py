@@ -146,11 +146,18 @@ async def _port_forward(app: CcseoneApp, ref: ObjectRef, what: str) -> None:
                                                      cluster=ref.cluster))
     if not go:
         return
+    target = f"{ref.cluster}/{target_of(ref)}"
+
+    def failed(forward: Any, message: str) -> None:  # on the loop, per refused connection
+        app.notify(t("res_ui.forward.failed", local=forward.local_port, target=target,
+                     remote=remote, message=message), severity="warning", timeout=8,
+                   markup=False)
+
     forward = await app.services.shell.port_forward(
         ref.cluster, ref.namespace or "default", target_of(ref), remote, local_port=local,
-        confirm=typed)
+        confirm=typed, on_error=failed)
     app.notify(t("res_ui.forward.started", local=forward.local_port, remote=remote,
-                 target=f"{ref.cluster}/{target_of(ref)}"), timeout=8, markup=False)
+                 target=target), timeout=8, markup=False)
 
 
 def target_of(ref: ObjectRef) -> str:

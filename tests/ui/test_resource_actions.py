@@ -677,6 +677,34 @@ async def test_port_forward_to_a_service(services: Services, fleet: SandboxFleet
         await services.shell.stop(forward)
 
 
+async def test_port_forward_to_a_port_nothing_listens_on_says_so(
+        services: Services, fleet: SandboxFleet) -> None:
+    import asyncio
+    import contextlib
+
+    from ccseone_tui.ui.screens.port_forward import PortForwardScreen
+
+    pod = await a_pod(services, names(fleet)[1])
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        resource_actions.port_forward(app, pod)
+        await shown(pilot, PortForwardScreen)
+        app.screen.query_one("#remote", Input).value = "9999"
+        app.screen.query_one("#local", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(services.shell.forwards()), "the forward")
+        forward = services.shell.forwards()[0]
+        reader, writer = await asyncio.open_connection("127.0.0.1", forward.local_port)
+        writer.write(b"GET / HTTP/1.0\r\n\r\n")
+        with contextlib.suppress(ConnectionError):
+            await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+        await until(pilot, lambda: any(":9999: " in m and "keeps listening" in m
+                                       for m in notes(app)), "the refusal")
+        await services.shell.stop(forward)
+
+
 async def test_port_forward_checks_the_ports(services: Services, fleet: SandboxFleet) -> None:
     from ccseone_tui.ui.screens.port_forward import PortForwardScreen
 
