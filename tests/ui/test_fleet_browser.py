@@ -210,6 +210,12 @@ async def test_drill_down_and_back(services: Services, fleet: SandboxFleet) -> N
         await until(pilot, lambda: view.table is deployments, "back to deployments")
         assert deployments.cursor_key == f"{names[1]}/default/web"
         assert view.back_stack == []
+        # a Node leads to the pods on it (a field selector on the server)
+        await pilot.press("colon", *"no", "enter")
+        await rows_of(pilot, view, "nodes", 3)
+        await pilot.press("enter")
+        await rows_of(pilot, view, "pods", PODS)
+        assert view.scope.field_selector and "spec.nodeName=" in view.scope.field_selector
 
 
 def crumbs(view: FleetView) -> str:
