@@ -463,3 +463,30 @@ async def test_a_crd_that_some_clusters_lack(services: Services, fleet: SandboxF
         assert view.table.key_at(0) == f"{names[0]}/default/w1"
         assert "2 clusters without this kind" in status(view)
         assert "unreachable" not in status(view)
+
+
+async def test_another_instance_forgets_the_drill_down(services: Services,
+                                                       fleet: SandboxFleet) -> None:
+    """Switching instance: no drill-down, filter or row of the previous one stays; the kind
+    stays open, on the new instance's clusters (none here: said so), and back again."""
+    await services.instances.create("west", "cn-east-1")
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        await pilot.press("colon", *"deploy", "enter")
+        await rows_of(pilot, view, "deployments", 3)
+        await pilot.press("enter")
+        await rows_of(pilot, view, "replicasets", 1)
+        await pilot.press("c")
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen is not app.main, "the picker")
+        await pilot.press("down", "enter")  # sorted by name: east, west
+        await until(pilot, lambda: view.state.started and not view.state.clusters,
+                    "west's (empty) watch")
+        assert app.current_instance.name == "west"
+        assert view.scope.clusters is None and view.back_stack == [] and view.clusters is None
+        assert view.query_one("#fleet-empty").display
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen is not app.main, "the picker")
+        await pilot.press("up", "enter")
+        await rows_of(pilot, view, "replicasets", 3)

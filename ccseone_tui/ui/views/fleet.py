@@ -230,19 +230,24 @@ class FleetView(CommandLine, RowKeys, Vertical):
             self.post_message(msg.BrowserEnded(generation, error))
 
     def _forget_everything(self) -> None:
+        """Another instance: its clusters are others, so no row, filter or drill-down of
+        the previous one stays; a built-in kind stays open (its table reused, emptied)."""
         self._inbox.clear()
         self.back_stack.clear()
         self.clusters = self.namespaces = None
         self._kind_names = None
-        for scope, table in list(self.tables.items()):
-            if scope != self.scope:
-                self.tables.pop(scope).remove()
-            else:
-                table.set_rows([])
-                table.clear_marks()
-        self.states = {}
-        if self.state.info is None or builtin_kind(self.scope.kind) is None:
-            self.scope = Scope(DEFAULT_KIND)
+        kind = self.scope.kind if builtin_kind(self.scope.kind) is not None else DEFAULT_KIND
+        kept = self.tables.pop(self.scope, None)
+        for table in self.tables.values():
+            table.remove()
+        self.tables, self.states = {}, {}
+        if kept is not None and kind == self.scope.kind:
+            kept.set_rows([])
+            kept.clear_marks()
+            self.tables[Scope(kind)] = kept
+        elif kept is not None:
+            kept.remove()
+        self.scope = Scope(kind)
 
     @on(msg.BrowserStarted)
     def _started(self, message: msg.BrowserStarted) -> None:
@@ -428,8 +433,7 @@ class FleetView(CommandLine, RowKeys, Vertical):
         if not has_instance or instance is None:
             empty.show(t("empty.instances"),
                        [t("empty.instances.create"), t("empty.instances.demo")])
-        elif state.started and not state.clusters and not state.running and \
-                state.error is None:
+        elif state.started and not state.clusters and state.error is None:  # none to ask
             empty.show(t("fleet.empty.clusters", instance=instance.name),
                        [t("fleet.empty.clusters.hint")])
         else:

@@ -38,8 +38,7 @@ class CommandLine(_Base):
         bar = self.query_one(CommandBar)
         if mode == "kind":
             bar.open(mode, "", self._kind_names or builtin_names())
-            if self._kind_names is None:
-                self._load_kind_names()
+            self._load_kind_names()  # again: a CRD created since is offered too
         elif mode == "namespace":
             if self.state.info is not None and not self.state.info.namespaced:
                 self.notify(t("fleet.namespace.cluster_scoped", kind=self.state.info.plural),
