@@ -13,6 +13,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ccseone_tui.i18n import t
 from ccseone_tui.ui.console_help import console_commands
 from ccseone_tui.ui.sections import SECTIONS
+from ccseone_tui.ui.views import fleet_keys
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -41,6 +42,7 @@ class ShellCommands(Provider):
                             f"{inst.region} · {inst.engine.value} · {inst.id}",
                             partial(main.use_instance, inst)))
         out += console_commands(shell)
+        out += fleet_keys.palette_commands(shell)
         out += [
             (t("palette.refresh"), t("palette.refresh.help"), main.action_refresh),
             (t("palette.theme"), t("palette.theme.help"), shell.action_change_theme),

@@ -490,3 +490,27 @@ async def test_another_instance_forgets_the_drill_down(services: Services,
         await until(pilot, lambda: app.screen is not app.main, "the picker")
         await pilot.press("up", "enter")
         await rows_of(pilot, view, "replicasets", 3)
+
+
+async def test_palette_opens_kinds_and_runs_row_actions(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.command import CommandPalette
+
+    calls = Calls(monkeypatch)
+    app = CcseoneApp(services, live_probes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_fleet(pilot)
+        await rows_of(pilot, view, "pods", PODS * 3)
+
+        async def palette(text: str) -> None:
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+            app.screen.query_one(Input).value = text
+            await pilot.pause(0.3)  # the palette searches in the background
+            await pilot.press("enter")
+            await until(pilot, lambda: app.screen is app.main, "the palette closed")
+
+        await palette(f"Fleet view: describe {view.table.cursor_key.split('/')[2]}")
+        assert calls.last()[0] == "describe"
+        await palette("Fleet view: deployments")
+        await rows_of(pilot, view, "deployments", 3)

@@ -10,7 +10,10 @@ in the console), ``ctrl+d`` deletes, ``space`` marks, Enter drills down, Esc goe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from textual.binding import Binding
 
@@ -103,3 +106,33 @@ def help_rows() -> list[tuple[str, str]]:
         ("F", t("help.fleet.forwards")),
         ("esc  backspace", t("help.fleet.back")),
     ]
+
+
+def palette_commands(app: Any) -> list[tuple[str, str, Callable[[], object]]]:
+    """ctrl+p: open a kind (``:`` or a common one) and, on the Fleet view, every row action
+    for the cursor's row — the same names as the footer and F1."""
+    from ccseone_tui.ui.views.fleet_command import COMMON
+
+    out: list[tuple[str, str, Callable[[], object]]] = [
+        (t("fleet.palette.kind"), t("help.fleet.kind"), partial(_open_kind, app, None))]
+    out += [(t("fleet.palette.open", kind=kind), t("fleet.palette.open.help", kind=kind),
+             partial(_open_kind, app, kind)) for kind in COMMON]
+    view = app.main.mounted_view("fleet")
+    ref = view.cursor_ref() if view is not None and app.main.section == "fleet" else None
+    if ref is not None:
+        out += [(t("fleet.palette.row", action=t(a.label), name=ref.name),
+                 t(f"help.fleet.{a.name}"), partial(view.action_row, a.name))
+                for a in ROW_ACTIONS if applies(a.name, ref.info)]
+    return out
+
+
+async def _open_kind(app: Any, kind: str | None) -> None:
+    if app.main.section != "fleet":  # (shown again, it would watch its kind once more)
+        shown = app.main.show_section("fleet")
+        if shown is not None:
+            await shown
+    view = app.main.view("fleet")
+    if kind is None:
+        view.action_command("kind")
+    else:
+        view._jump(kind)
