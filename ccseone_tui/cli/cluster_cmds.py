@@ -1,27 +1,32 @@
-"""``ccseone clusters create|join-command|register|edit|delete|edge-nodes|label-edge|
-kubeconfig|tasks``: headless front ends of the registration and cluster-detail services."""
+"""``ccseone clusters …``: ``run`` (contexts, associate, list, show and the table below)
+and the headless front ends of the registration and cluster-detail services (create,
+join-command, register, edit, delete, edge-nodes, label-edge, kubeconfig, tasks)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccseone_tui.cli import hub_cmds
+from ccseone_tui.cli.commands import CLUSTER_COLUMNS, cluster_row, when
 from ccseone_tui.cli.output import emit
+from ccseone_tui.domain.errors import CcseoneError, ValidationError
 from ccseone_tui.domain.models import Task, TaskStatus
+from ccseone_tui.domain.text import printable
 from ccseone_tui.domain.validation import parse_labels
 from ccseone_tui.i18n import t
-from ccseone_tui.services import Services
 
-Handler = Callable[[argparse.Namespace, Services], Awaitable[int]]
+if TYPE_CHECKING:
+    from ccseone_tui.services import Services
+
+Handler = Callable[[argparse.Namespace, "Services"], Awaitable[int]]
 RESULT_COLUMNS = [("target", "TARGET"), ("status", "STATUS"), ("message", "MESSAGE")]
 
 
 def _cluster_out(args: argparse.Namespace, s: Services, cluster: Any) -> None:
-    from ccseone_tui.cli.commands import CLUSTER_COLUMNS, cluster_row  # commands imports us
-
     emit(cluster_row(cluster, s.is_production(cluster), args.output), args.output,
          CLUSTER_COLUMNS)
 
@@ -122,8 +127,6 @@ async def kubeconfig(args: argparse.Namespace, s: Services) -> int:
 
 
 async def tasks(args: argparse.Namespace, s: Services) -> int:
-    from ccseone_tui.cli.commands import when
-
     found = await s.clusters.tasks(await s.clusters.get(args.name))
     if args.output != "table":
         emit(found, args.output)
@@ -144,3 +147,64 @@ CLUSTER_ACTIONS: dict[str, Handler] = {
     "edge-nodes": edge_nodes, "label-edge": label_edge, "kubeconfig": kubeconfig,
     "tasks": tasks,
 }
+
+
+def _require_kubeconfig(args: argparse.Namespace) -> None:
+    """A ``--kubeconfig`` the user typed must exist, like kubectl's: skipping it (as missing
+    $KUBECONFIG entries are skipped) printed an empty list and exit 0 for a typo."""
+    for path in filter(None, (getattr(args, "kubeconfig", None) or "").split(os.pathsep)):
+        if not os.path.isfile(os.path.expanduser(path)):
+            reason = "is a directory" if os.path.isdir(os.path.expanduser(path)) \
+                else "no such file"
+            raise ValidationError("--kubeconfig", path,
+                                  t("rule.kubeconfig_exists", reason=reason),
+                                  t("fix.kubeconfig_exists"))
+
+
+async def run(args: argparse.Namespace, s: Services) -> int:
+    if args.action in ("contexts", "associate"):
+        _require_kubeconfig(args)
+    if args.action == "contexts":
+        rows = [{"name": c.name, "server": c.server, "user": c.user, "file": c.file}
+                for c in await s.clusters.contexts()]
+        emit(rows, args.output, [("name", "NAME"), ("server", "SERVER"), ("user", "USER"),
+                                 ("file", "FILE")])
+    elif args.action == "associate":
+        from ccseone_tui.services import AssociateRequest
+
+        labels = parse_labels(args.labels) if args.labels else {}
+        reqs = []
+        for spec in args.contexts:
+            ctx, _, name = spec.partition("=")
+            reqs.append(AssociateRequest(context=ctx, name=name or None, region=args.region,
+                                         labels=labels,
+                                         deletion_protection=not args.no_deletion_protection))
+        results = await s.clusters.associate(args.instance, reqs)
+        failed = 0
+        rows = []
+        for req, res in zip(reqs, results, strict=True):
+            if isinstance(res, CcseoneError):
+                failed += 1
+                print(printable(f"ccseone: {req.name or req.context}: {res}"),
+                      file=sys.stderr)
+            else:
+                rows.append(cluster_row(res, s.is_production(res), args.output))
+        if rows:
+            emit(rows, args.output, CLUSTER_COLUMNS)
+        return 1 if failed else 0
+    elif args.action == "list":
+        instance_id = (await s.instances.get(args.instance)).id if args.instance else None
+        clusters = (await s.clusters.refresh(instance_id) if args.refresh
+                    else await s.clusters.list(instance_id))
+        emit([cluster_row(c, s.is_production(c), args.output) for c in clusters],
+             args.output, CLUSTER_COLUMNS)
+        if args.refresh:
+            await hub_cmds.refresh_notes(s, instance_id)
+    elif args.action == "show":
+        c = await s.clusters.get(args.name)
+        row = cluster_row(c, s.is_production(c), args.output)
+        emit({**row, **await hub_cmds.cluster_details(s, c)} if args.output != "table"
+             else row, args.output)
+    elif args.action in CLUSTER_ACTIONS:  # create/register/delete/detail: cluster_cmds.py
+        return await CLUSTER_ACTIONS[args.action](args, s)
+    return 0

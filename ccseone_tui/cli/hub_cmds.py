@@ -6,17 +6,18 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ccseone_tui.cli.commands import CLUSTER_COLUMNS, cluster_row
 from ccseone_tui.cli.output import emit
 from ccseone_tui.domain.models import ControlInstance, Engine
 from ccseone_tui.i18n import t
-from ccseone_tui.services import Services
+
+if TYPE_CHECKING:
+    from ccseone_tui.services import Services
 
 
 def _cluster_out(args: argparse.Namespace, s: Services, cluster: Any) -> None:
-    from ccseone_tui.cli.commands import CLUSTER_COLUMNS, cluster_row  # commands imports us
-
     emit(cluster_row(cluster, s.is_production(cluster), args.output), args.output,
          CLUSTER_COLUMNS)
 
