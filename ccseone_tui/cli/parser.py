@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
 
 from ccseone_tui import __version__
 
@@ -98,23 +99,51 @@ def _globals_everywhere(parser: argparse.ArgumentParser, noun: str = "") -> None
                 _globals_everywhere(sub, sub_noun)
 
 
-# Sections whose subcommands are defined in their own module. Those modules import the
-# services, yaml and the template engine at the top: ``build_parser(argv)`` imports only
-# the one the command line names, so ``--version`` or ``clusters list`` never pay for them.
-# The help here is what the top-level listing shows when a section is left out; a test
-# checks it is the module's own.
-_SECTIONS = {"ns": ("ns_cmds", "fleet namespaces"),
-             "templates": ("template_cmds", "template repository"),
-             "apps": ("app_cmds", "application center")}
+# Every top-level command, in the order of the ``-h`` listing, with the help it shows there.
+# ``build_parser(argv)`` builds only the command argv names; the others are registered with
+# their name and help only (a test checks the listing equals the full tree's). ns,
+# templates, apps, exec and port-forward are defined in their own modules (the first three
+# import the services, yaml and the template engine at the top): their help here is the
+# module's own.
+_HELP = {
+    "instances": "control instances",
+    "clusters": "access clusters",
+    "ns": "fleet namespaces",
+    "templates": "template repository",
+    "apps": "application center",
+    "fleet": "one kind across every cluster",
+    "get": "list any kind on every cluster at once (kubectl get), CLUSTER first",
+    "describe": "kubectl describe of an object on each cluster that has it",
+    "events": "events of the fleet, newest last, or of one object",
+    "delete": "delete objects on the given clusters (guarded)",
+    "scale": "set the replicas of a Deployment, ReplicaSet, StatefulSet … on the given "
+             "clusters",
+    "restart": "rollout restart of Deployments, StatefulSets, DaemonSets on the given "
+               "clusters",
+    "tasks": "fan-out tasks",
+    "logs": "live log tails: instance journal, cluster, app",
+    "exec": "run a command in a container (kubectl exec); -it for a shell",
+    "port-forward": "forward local ports to a pod or a service (kubectl port-forward)",
+    "sandbox": "emulated clusters on loopback",
+    "demo": "open the TUI on a live 3-cluster sandbox fleet",
+}
+# commands registered by their own module's ``add_parser(sub, output)``
+_MODULES = {"ns": "ns_cmds", "templates": "template_cmds", "apps": "app_cmds",
+            "exec": "shell_cmds", "port-forward": "shell_cmds"}
+# kubectl-shaped commands on any kind across the fleet (cli/resource_cmds.py runs them)
+RESOURCE_COMMANDS = ("get", "describe", "events", "delete", "scale", "restart")
+# exec and port-forward into pods (cli/shell_cmds.py: one ``add_parser`` registers both)
+SHELL_COMMANDS = ("exec", "port-forward")
+_KNOWN_COMMANDS = frozenset(_HELP)
 # global flags that take a value (to find the command word in argv)
 _VALUE_FLAGS = frozenset({"--config", "--db", "--kubeconfig", "--lang"})
 
 
-def _sections_for(argv: Sequence[str] | None) -> set[str]:
-    """The sections to build for ``argv``: all of them for ``None`` or a help request
+def _commands_for(argv: Sequence[str] | None) -> set[str]:
+    """The commands to build for ``argv``: all of them for ``None`` or a help request
     without a command (the full listing), else only the one named as the command."""
     if argv is None:
-        return set(_SECTIONS)
+        return set(_HELP)
     args = list(argv)
     command = None
     i = 0
@@ -128,25 +157,14 @@ def _sections_for(argv: Sequence[str] | None) -> set[str]:
             break
         i += 2 if arg in _VALUE_FLAGS else 1
     if command is None:
-        return set(_SECTIONS) if {"-h", "--help"} & set(args) else set()
+        return set(_HELP) if {"-h", "--help"} & set(args) else set()
     # a prefix or a typo: argparse's "invalid choice" comes from the full tree
-    return {command} & set(_SECTIONS) if command in _KNOWN_COMMANDS else set(_SECTIONS)
-
-
-_KNOWN_COMMANDS = frozenset({"instances", "clusters", "fleet", "tasks", "logs", "sandbox",
-                             "demo", *_SECTIONS})
-# kubectl-shaped commands on any kind across the fleet (cli/resource_cmds.py runs them)
-RESOURCE_COMMANDS = ("get", "describe", "events", "delete", "scale", "restart")
-_KNOWN_COMMANDS = _KNOWN_COMMANDS | frozenset(RESOURCE_COMMANDS)
-# exec and port-forward into pods (cli/shell_cmds.py: it imports only argparse at the top)
-SHELL_COMMANDS = ("exec", "port-forward")
-_KNOWN_COMMANDS = _KNOWN_COMMANDS | frozenset(SHELL_COMMANDS)
+    return {command} if command in _KNOWN_COMMANDS else set(_HELP)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The whole ``ccseone`` tree; with ``argv``, the sections it does not name (``ns``,
-    ``templates``, ``apps``) are listed by name and help only, without importing their
-    modules."""
+    """The whole ``ccseone`` tree; with ``argv``, only the command it names is built and
+    every other one is listed by name and help only (its module is not imported)."""
     parser = argparse.ArgumentParser(
         prog="ccseone",
         description="CCSE ONE multi-cluster console for the terminal. "
@@ -155,9 +173,30 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ccseone {__version__}")
     _global_flags(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    wanted = _commands_for(argv)
+    if wanted & set(SHELL_COMMANDS):  # shell_cmds registers both at once
+        wanted |= set(SHELL_COMMANDS)
+    for name, help_text in _HELP.items():
+        if name not in wanted:
+            sub.add_parser(name, help=help_text)
+        elif name == "port-forward":  # registered with exec
+            continue
+        elif name in _MODULES:
+            importlib.import_module(f"ccseone_tui.cli.{_MODULES[name]}").add_parser(
+                sub, _output)
+        else:
+            _BUILDERS[name](sub)
+    _globals_everywhere(parser)
+    return parser
 
-    # instances
-    inst = sub.add_parser("instances", help="control instances").add_subparsers(
+
+# what every builder below registers its command on
+_Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _instances_parser(sub: _Sub) -> None:
+    """``ccseone instances …``"""
+    inst = sub.add_parser("instances", help=_HELP["instances"]).add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = inst.add_parser("list", help="list control instances")
     _output(p)
@@ -191,8 +230,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("-f", "--follow", action="store_true")
     _output(p)
 
-    # clusters
-    cl = sub.add_parser("clusters", help="access clusters").add_subparsers(
+
+def _clusters_parser(sub: _Sub) -> None:
+    """``ccseone clusters …``"""
+    cl = sub.add_parser("clusters", help=_HELP["clusters"]).add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = cl.add_parser("contexts", help="kubeconfig contexts that can be associated")
     _output(p)
@@ -289,15 +330,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("name")
     _output(p)
 
-    # one module per section: each registers its own subcommands
-    wanted = _sections_for(argv)
-    for name, (module_name, help_text) in _SECTIONS.items():
-        if name in wanted:
-            importlib.import_module(f"ccseone_tui.cli.{module_name}").add_parser(sub, _output)
-        else:
-            sub.add_parser(name, help=help_text)
 
-    fl = sub.add_parser("fleet", help="one kind across every cluster").add_subparsers(
+def _fleet_parser(sub: _Sub) -> None:
+    """``ccseone fleet get``"""
+    fl = sub.add_parser("fleet", help=_HELP["fleet"]).add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = fl.add_parser("get", help="list a kind on every cluster at once, CLUSTER first")
     p.add_argument("kind", metavar="KIND",
@@ -307,9 +343,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("-l", "--selector", help="label selector, e.g. app=web,tier!=db")
     _output(p)
 
-    _resource_parsers(sub)
 
-    t = sub.add_parser("tasks", help="fan-out tasks").add_subparsers(
+def _tasks_parser(sub: _Sub) -> None:
+    """``ccseone tasks …``"""
+    t = sub.add_parser("tasks", help=_HELP["tasks"]).add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = t.add_parser("list", help="recent tasks, newest first")
     p.add_argument("--instance")
@@ -325,10 +362,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                    help="production clusters among them: type their names, comma-separated")
     _output(p)
 
-    _logs_parser(sub)
-    importlib.import_module("ccseone_tui.cli.shell_cmds").add_parser(sub, _output)
 
-    sb = sub.add_parser("sandbox", help="emulated clusters on loopback").add_subparsers(
+def _sandbox_parser(sub: _Sub) -> None:
+    """``ccseone sandbox up``"""
+    sb = sub.add_parser("sandbox", help=_HELP["sandbox"]).add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = sb.add_parser("up", help="serve N emulated clusters until Ctrl-C")
     p.add_argument("--clusters", type=int, default=3)
@@ -341,20 +378,21 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--managed-serviceaccount", action="store_true",
                    help="with --ocm: run the managed-serviceaccount addon on accepted clusters")
 
-    p = sub.add_parser("demo", help="open the TUI on a live 3-cluster sandbox fleet")
+
+def _demo_parser(sub: _Sub) -> None:
+    """``ccseone demo``"""
+    p = sub.add_parser("demo", help=_HELP["demo"])
     p.add_argument("--clusters", type=int, default=3)
     p.add_argument("--keep-data", metavar="DIR",
                    help="keep the demo's cache in DIR instead of a temp dir removed at exit")
     p.add_argument("--engine", choices=("local", "ocm"), default="local",
                    help="local: ccseone talks to each cluster; ocm: an emulated OCM hub with "
                         "the clusters joined to it (one awaiting acceptance)")
-    _globals_everywhere(parser)
-    return parser
 
 
-def _logs_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _logs_parser(sub: _Sub) -> None:
     """``ccseone logs``: plain ``[source] text`` lines on stdout, markers on stderr."""
-    lg = sub.add_parser("logs", help="live log tails: instance journal, cluster, app")
+    lg = sub.add_parser("logs", help=_HELP["logs"])
     sources = lg.add_subparsers(dest="action", metavar="SOURCE", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -387,48 +425,49 @@ def _logs_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     common(p)
 
 
-def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """``get``, ``describe``, ``events``, ``delete``, ``scale``, ``restart``: kubectl's
-    verbs on any kind the clusters serve, across the fleet (docs/cli.md)."""
+# ``get``, ``describe``, ``events``, ``delete``, ``scale``, ``restart``: kubectl's verbs on
+# any kind the clusters serve, across the fleet (docs/cli.md); one builder each.
 
-    def where(p: argparse.ArgumentParser, *, cluster_required: bool = False,
-              all_namespaces: bool = False) -> None:
-        p.add_argument("--instance", help="control instance (name or id) whose clusters to "
-                       "ask (default: the instance of --cluster, else every cluster)")
-        p.add_argument("--cluster", action="append", metavar="NAME[,NAME…]",
-                       required=cluster_required,
-                       help="only this cluster (repeatable or comma-separated)"
-                       + ("" if cluster_required else "; default: every cluster"))
-        if all_namespaces:
-            g = p.add_mutually_exclusive_group()
-            g.add_argument("-n", "--namespace",
-                           help="namespace (default: default; ignored for cluster-scoped "
-                                "kinds)")
-            g.add_argument("-A", "--all-namespaces", action="store_true",
-                           help="every namespace")
-        else:
-            p.add_argument("-n", "--namespace",
-                           help="the objects' namespace (default: default; ignored for "
-                                "cluster-scoped kinds)")
 
-    def kind(p: argparse.ArgumentParser) -> None:
-        p.add_argument("kind", metavar="KIND",
-                       help="resource type as kubectl takes it: pods, po, deploy, "
-                            "deployments.apps, a CRD's plural or short name")
+def _where(p: argparse.ArgumentParser, *, cluster_required: bool = False,
+          all_namespaces: bool = False) -> None:
+    p.add_argument("--instance", help="control instance (name or id) whose clusters to "
+                   "ask (default: the instance of --cluster, else every cluster)")
+    p.add_argument("--cluster", action="append", metavar="NAME[,NAME…]",
+                   required=cluster_required,
+                   help="only this cluster (repeatable or comma-separated)"
+                   + ("" if cluster_required else "; default: every cluster"))
+    if all_namespaces:
+        g = p.add_mutually_exclusive_group()
+        g.add_argument("-n", "--namespace",
+                       help="namespace (default: default; ignored for cluster-scoped "
+                            "kinds)")
+        g.add_argument("-A", "--all-namespaces", action="store_true",
+                       help="every namespace")
+    else:
+        p.add_argument("-n", "--namespace",
+                       help="the objects' namespace (default: default; ignored for "
+                            "cluster-scoped kinds)")
 
-    def writes(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--confirm", metavar="NAMES",
-                       help="the production clusters' names, comma-separated, as typed "
-                            "confirmation")
-        p.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table",
-                       help="table: one line per object; json|yaml: the outcomes")
+def _kind(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", metavar="KIND",
+                   help="resource type as kubectl takes it: pods, po, deploy, "
+                        "deployments.apps, a CRD's plural or short name")
 
-    p = sub.add_parser("get", help="list any kind on every cluster at once (kubectl get), "
-                       "CLUSTER first", epilog=_KINDS_EPILOG)
-    kind(p)
+def _writes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--confirm", metavar="NAMES",
+                   help="the production clusters' names, comma-separated, as typed "
+                        "confirmation")
+    p.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table",
+                   help="table: one line per object; json|yaml: the outcomes")
+
+
+def _get_parser(sub: _Sub) -> None:
+    p = sub.add_parser("get", help=_HELP["get"], epilog=_KINDS_EPILOG)
+    _kind(p)
     p.add_argument("name", metavar="NAME", nargs="?",
                    help="only the object of that name (or KIND given as TYPE/NAME)")
-    where(p, all_namespaces=True)
+    _where(p, all_namespaces=True)
     p.add_argument("-l", "--selector", help="label selector, e.g. app=web,tier!=db")
     p.add_argument("--field-selector", metavar="SELECTOR",
                    help="field selector, e.g. status.phase=Running")
@@ -442,20 +481,23 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--no-headers", action="store_true",
                    help="tables without the header line (for awk, cut …)")
 
-    p = sub.add_parser("describe", help="kubectl describe of an object on each cluster "
-                       "that has it")
-    kind(p)
+
+def _describe_parser(sub: _Sub) -> None:
+    p = sub.add_parser("describe", help=_HELP["describe"])
+    _kind(p)
     p.add_argument("names", metavar="NAME", nargs="*",
                    help="the objects' names (KIND may also be given as TYPE/NAME, kubectl's "
                         "form: describe deploy/web pod/web-1)")
-    where(p)
+    _where(p)
 
-    p = sub.add_parser("events", help="events of the fleet, newest last, or of one object")
+
+def _events_parser(sub: _Sub) -> None:
+    p = sub.add_parser("events", help=_HELP["events"])
     p.add_argument("kind", metavar="KIND", nargs="?",
                    help="with NAME: only the events of that object (pods, deploy, …; or "
                         "TYPE/NAME)")
     p.add_argument("name", metavar="NAME", nargs="?", help="the object's name")
-    where(p, all_namespaces=True)
+    _where(p, all_namespaces=True)
     p.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table",
                    help="output format (default: table)")
     p.add_argument("--no-headers", action="store_true",
@@ -463,35 +505,39 @@ def _resource_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("-w", "--watch", action="store_true",
                    help="after the events so far, print each new or updated one until Ctrl-C")
 
-    p = sub.add_parser("delete", help="delete objects on the given clusters (guarded)")
-    kind(p)
+
+def _delete_parser(sub: _Sub) -> None:
+    p = sub.add_parser("delete", help=_HELP["delete"])
+    _kind(p)
     p.add_argument("names", metavar="NAME", nargs="*",
                    help="the objects' names (or TYPE/NAME forms instead of KIND NAME, as "
                         "kubectl: deploy/web)")
-    where(p, cluster_required=True)
+    _where(p, cluster_required=True)
     p.add_argument("--yes", action="store_true",
                    help="do not ask (required when stdin is not a terminal)")
-    writes(p)
+    _writes(p)
 
-    p = sub.add_parser("scale", help="set the replicas of a Deployment, ReplicaSet, "
-                       "StatefulSet … on the given clusters")
-    kind(p)
+
+def _scale_parser(sub: _Sub) -> None:
+    p = sub.add_parser("scale", help=_HELP["scale"])
+    _kind(p)
     p.add_argument("names", metavar="NAME", nargs="*",
                    help="the objects' names (or TYPE/NAME forms instead of KIND NAME, as "
                         "kubectl: deploy/web)")
     p.add_argument("--replicas", type=_replicas, required=True, metavar="N",
                    help="the new number of replicas (0 or more)")
-    where(p, cluster_required=True)
-    writes(p)
+    _where(p, cluster_required=True)
+    _writes(p)
 
-    p = sub.add_parser("restart", help="rollout restart of Deployments, StatefulSets, "
-                       "DaemonSets on the given clusters")
-    kind(p)
+
+def _restart_parser(sub: _Sub) -> None:
+    p = sub.add_parser("restart", help=_HELP["restart"])
+    _kind(p)
     p.add_argument("names", metavar="NAME", nargs="*",
                    help="the objects' names (or TYPE/NAME forms instead of KIND NAME, as "
                         "kubectl: deploy/web)")
-    where(p, cluster_required=True)
-    writes(p)
+    _where(p, cluster_required=True)
+    _writes(p)
 
 
 _KINDS_EPILOG = (
@@ -507,3 +553,12 @@ def _replicas(text: str) -> int:
     if not text.strip().isdigit():
         raise argparse.ArgumentTypeError(f"must be a whole number of 0 or more: {text!r}")
     return int(text)
+
+
+_BUILDERS: dict[str, Callable[[_Sub], None]] = {
+    "instances": _instances_parser, "clusters": _clusters_parser, "fleet": _fleet_parser,
+    "get": _get_parser, "describe": _describe_parser, "events": _events_parser,
+    "delete": _delete_parser, "scale": _scale_parser, "restart": _restart_parser,
+    "tasks": _tasks_parser, "logs": _logs_parser, "sandbox": _sandbox_parser,
+    "demo": _demo_parser,
+}
