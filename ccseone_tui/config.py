@@ -8,7 +8,6 @@ file, the key, the value and what is allowed, never silently replaced.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -109,6 +108,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     path = path or default_config_path()
     values: dict[str, Any] = {}
     if path.exists():
+        import tomllib  # only when there is a file to read (no cost without one)
+
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:

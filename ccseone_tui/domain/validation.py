@@ -7,10 +7,13 @@ value, the rule and the fix; each ``is_*`` answers yes/no for validate-as-you-ty
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from ccseone_tui.domain.errors import NameNotCompliant, ValidationError
 from ccseone_tui.i18n import t
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 # §6.1: letters, digits and '-', starting and ending with a letter or digit. Kubernetes object
 # names in the console are lower-case DNS-1123 labels, so instances and clusters follow that.
@@ -24,7 +27,7 @@ _QUANTITY = re.compile(
 )
 _QUANTITY_SUFFIXES = {
     "": 1,
-    "m": Decimal("0.001"),
+    "m": "0.001",  # a Decimal in parse_quantity (decimal is imported there, on first use)
     "k": 10**3,
     "M": 10**6,
     "G": 10**9,
@@ -116,6 +119,8 @@ def parse_quantity(text: str) -> Decimal | None:
     m = _QUANTITY.match(text.strip())
     if not m:
         return None
+    from decimal import Decimal, InvalidOperation
+
     suffix = m.group("suffix")
     try:
         number = Decimal(m.group("num"))

@@ -8,7 +8,6 @@ the failed targets of a task can be retried on their own.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -28,6 +27,8 @@ RETRYABLE = frozenset({TaskStatus.FAILED, TaskStatus.CANCELLED, TaskStatus.INTER
 
 
 def new_id(prefix: str) -> str:
+    import secrets  # with hmac, hashlib and random: only once something is created
+
     return f"{prefix}-{secrets.token_hex(4)}"
 
 

@@ -16,28 +16,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from ccseone_tui.store.errors import CredentialRefused
 
 MASK = "***"
 
+# The patterns below are compiled on first use (compiling them all costs ~6 ms, which a
+# command that stores nothing, like a cache-only ``clusters list``, need not pay).
+_rx = cache(re.compile)
+
 # A JSON Web Token (service-account and OIDC tokens): three base64url parts, header "eyJ".
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
+_JWT = r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"
 # PEM private keys, and the base64 fields of a kubeconfig that carry keys/certs inline.
-_PEM_KEY = re.compile(
-    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S
+_PEM_KEY = (
+    r"(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)"
 )
-_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
+_BEARER = r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"
 # https://user:password@host
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@:]+:[^/\s@]+@")
+_URL_USERINFO = r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@:]+:[^/\s@]+@"
 # token: xyz, password=xyz, client-key-data: xyz …
-_KEY_VALUE = re.compile(
+_KEY_VALUE = (
     r"(?i)\b(token|id-token|refresh-token|password|passwd|secret|client-key-data|"
     r"client-certificate-data|api[_-]?key)(\"?\s*[:=]\s*\"?)[^\s\"',;}]+"
 )
 # keys of a structured dict (template source) that must never carry a value
-_SECRET_KEY = re.compile(
+_SECRET_KEY = (
     r"(?i)^(token|id[_-]?token|password|passwd|secret|private[_-]?key|client[_-]?key(-data)?|"
     r"client[_-]?certificate[_-]?data|api[_-]?key|bearer|credentials?)$"
 )
@@ -45,11 +50,11 @@ _SECRET_KEY = re.compile(
 
 def looks_like_credential(text: str) -> bool:
     return bool(
-        _JWT.search(text)
-        or _PEM_KEY.search(text)
-        or _BEARER.search(text)
-        or _URL_USERINFO.search(text)
-        or _KEY_VALUE.search(text)
+        _rx(_JWT).search(text)
+        or _rx(_PEM_KEY).search(text)
+        or _rx(_BEARER).search(text)
+        or _rx(_URL_USERINFO).search(text)
+        or _rx(_KEY_VALUE).search(text)
     )
 
 
@@ -57,11 +62,11 @@ def redact(text: str) -> str:
     """Mask what looks like a credential in free text; everything else stays verbatim."""
     if not text:
         return text
-    text = _PEM_KEY.sub(MASK, text)
-    text = _JWT.sub(MASK, text)
-    text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
-    text = _URL_USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
-    return _KEY_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
+    text = _rx(_PEM_KEY).sub(MASK, text)
+    text = _rx(_JWT).sub(MASK, text)
+    text = _rx(_BEARER).sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = _rx(_URL_USERINFO).sub(lambda m: f"{m.group(1)}{MASK}@", text)
+    return _rx(_KEY_VALUE).sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
 
 
 def redact_opt(text: str | None) -> str | None:
@@ -78,7 +83,7 @@ def refuse_credentials(kind: str, field: str, value: Any) -> None:
             raise CredentialRefused(kind, field)
     elif isinstance(value, Mapping):
         for k, v in value.items():
-            if _SECRET_KEY.match(str(k)) and v not in (None, "", False):
+            if _rx(_SECRET_KEY).match(str(k)) and v not in (None, "", False):
                 raise CredentialRefused(kind, f"{field}.{k}")
             refuse_credentials(kind, f"{field}.{k}", v)
     elif isinstance(value, list | tuple):
