@@ -23,16 +23,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ccseone_tui.domain.members import (
-    ControlPlaneInfo,
-    JoinInstructions,
-    MemberDetails,
-    MemberRemoval,
-    MemberView,
-)
 from ccseone_tui.domain.models import ClusterProbe, MemberCluster
+
+if TYPE_CHECKING:  # the hub's views: imported by the engines that build them
+    from ccseone_tui.domain.members import (
+        ControlPlaneInfo,
+        JoinInstructions,
+        MemberDetails,
+        MemberRemoval,
+        MemberView,
+    )
 
 Obj = dict[str, Any]
 

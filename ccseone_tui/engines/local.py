@@ -5,22 +5,24 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccseone_tui.domain.errors import CcseoneError
 from ccseone_tui.domain.member_errors import EngineUnsupported
-from ccseone_tui.domain.members import (
-    ControlPlaneInfo,
-    JoinInstructions,
-    MemberDetails,
-    MemberRemoval,
-    MemberView,
-)
 from ccseone_tui.domain.models import ClusterProbe, ClusterStatus, MemberCluster
 from ccseone_tui.engines.base import MemberSpec, SharedRecord
 from ccseone_tui.engines.local_delivery import LocalDelivery
 from ccseone_tui.engines.probe import probe_cluster
 from ccseone_tui.i18n import t
+
+if TYPE_CHECKING:
+    from ccseone_tui.domain.members import (
+        ControlPlaneInfo,
+        JoinInstructions,
+        MemberDetails,
+        MemberRemoval,
+        MemberView,
+    )
 
 
 class LocalRecords:
@@ -82,9 +84,13 @@ class LocalEngine:
         return None
 
     async def info(self) -> ControlPlaneInfo:
+        from ccseone_tui.domain.members import ControlPlaneInfo  # the hub's views, on use
+
         return ControlPlaneInfo(engine=self.name)
 
     async def check(self) -> ControlPlaneInfo:
+        from ccseone_tui.domain.members import ControlPlaneInfo
+
         return ControlPlaneInfo(engine=self.name)
 
     # ---- registration goes through services/clusters/registration.py ----------------------
@@ -106,6 +112,8 @@ class LocalEngine:
 
     async def remove_member(self, name: str, *, remove_finalizers: bool = False,
                             wait_seconds: float = 30.0) -> MemberRemoval:
+        from ccseone_tui.domain.members import MemberRemoval
+
         return MemberRemoval(cluster=name)
 
     # ---- delivery: server-side apply to the member ----------------------------------------
