@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TypeAlias
 
 from ccseone_tui import __version__
@@ -87,10 +87,15 @@ def _default_help(p: argparse.ArgumentParser, noun: str) -> None:
                 action.help = text.format(noun=noun)
 
 
-def _globals_everywhere(parser: argparse.ArgumentParser, noun: str = "") -> None:
+def _globals_everywhere(parser: argparse.ArgumentParser, noun: str = "", *,
+                        skip: Collection[str] = ()) -> None:
+    """Global flags, default help and ``usage_parser`` on every subcommand below ``parser``
+    but those named in ``skip`` (placeholders that are never parsed)."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in dict((id(v), (k, v)) for k, v in action.choices.items()).values():
+                if name in skip:
+                    continue
                 sub_noun = noun or _NOUNS.get(name, name)
                 _global_flags(sub, suppress=True)
                 _default_help(sub, sub_noun)
@@ -177,8 +182,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     if wanted & set(SHELL_COMMANDS):  # shell_cmds registers both at once
         wanted |= set(SHELL_COMMANDS)
     for name, help_text in _HELP.items():
-        if name not in wanted:
-            sub.add_parser(name, help=help_text)
+        if name not in wanted:  # a placeholder for the listing: never parsed, never shown
+            sub.add_parser(name, help=help_text, add_help=False)
         elif name == "port-forward":  # registered with exec
             continue
         elif name in _MODULES:
@@ -186,7 +191,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 sub, _output)
         else:
             _BUILDERS[name](sub)
-    _globals_everywhere(parser)
+    _globals_everywhere(parser, skip=set(_HELP) - wanted)
     return parser
 
 
