@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).parents[2]
 HEAVY = ("kubernetes", "yaml", "helm_python", "helm", "dulwich", "aiohttp", "textual")
@@ -21,6 +22,7 @@ HEAVY = ("kubernetes", "yaml", "helm_python", "helm", "dulwich", "aiohttp", "tex
 SEED = """
 import asyncio, time
 from pathlib import Path
+from typing import cast
 from ccseone_tui.domain.models import ClusterProbe, ClusterStatus, ControlInstance, MemberCluster
 from ccseone_tui.store import Store
 
@@ -84,12 +86,34 @@ from ccseone_tui.cli import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main(["clusters", "list", "--kubeconfig", "{tmp_path}/absent"])
-print(json.dumps({{"code": code, "out": out.getvalue(), "heavy": {loaded_heavy()}}}))
+ours = sorted(m for m in sys.modules if m.startswith("ccseone_tui"))
+print(json.dumps({{"code": code, "out": out.getvalue(), "heavy": {loaded_heavy()},
+                  "ours": ours}}))
 """, tmp_path)
     assert answer["code"] == 0
     assert [line.split()[0] for line in str(answer["out"]).splitlines()] == \
         ["NAME", "c0", "c1", "c2"]
     assert answer["heavy"] == []
+    # only the cluster commands and what listing the cache needs: no other section's
+    # command module, no service a list does not call, no hub views, no UI
+    ours = cast(list[str], answer["ours"])
+    assert "ccseone_tui.cli.cluster_cmds" in ours
+    assert [m for m in ours if m.startswith(NOT_FOR_CLUSTERS_LIST)] == []
+
+
+# modules a cache-only ``clusters list`` must not import (commands.HANDLERS imports the
+# named command's module on use; the services package builds the others on first use)
+NOT_FOR_CLUSTERS_LIST = tuple(
+    [f"ccseone_tui.cli.{m}" for m in (
+        "instance_cmds", "ns_cmds", "template_cmds", "app_cmds", "task_cmds", "fleet_cmds",
+        "logs_cmd", "resource_cmds", "shell_cmds", "sandbox_cmd", "demo", "tui",
+        "task_out", "diff_out")]
+    + [f"ccseone_tui.services.{m}" for m in (
+        "templates", "apps", "resources", "namespaces", "fleet", "logs", "shared",
+        "clusters.members", "clusters.registration")]
+    + ["ccseone_tui.domain.members", "ccseone_tui.domain.apps", "ccseone_tui.templates",
+       "ccseone_tui.ui", "ccseone_tui.sandbox", "ccseone_tui.engines.ocm",
+       "ccseone_tui.kube.client"])
 
 
 def test_tui_paints_its_first_frame_before_any_heavy_import(tmp_path: Path) -> None:
