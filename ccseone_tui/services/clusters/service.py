@@ -78,6 +78,54 @@ class AssociateRequest:
     deletion_protection: bool = True
 
 
+class ProbeSaver:
+    """The probes of one refresh, written in batches: the first answer is written at once,
+    and whatever lands while a batch is being written goes in the next one — one
+    ``save_probes`` (one transaction, one executemany) per batch instead of one UPDATE
+    transaction per cluster. Each cluster of a batch is announced after its batch is saved,
+    so a listener that reads the cache sees the answer it was told about."""
+
+    def __init__(self, store: Any, events: EventBus) -> None:
+        self._store = store
+        self._events = events
+        self._pending: dict[str, MemberCluster] = {}
+        self._writer: asyncio.Task[None] | None = None
+        self._failed: Exception | None = None
+        self.batches: list[int] = []  # the size of each batch written, in order
+
+    def add(self, cluster: MemberCluster) -> None:
+        self._pending[cluster.id] = cluster
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, {}
+            try:
+                await self._store.save_probes({cid: c.probe for cid, c in batch.items()})
+            except Exception as exc:  # the database: that batch is lost, drain() says so
+                self._failed = self._failed or exc
+                continue
+            self.batches.append(len(batch))
+            for cluster in batch.values():
+                self._events.emit(ClusterProbed(cluster))
+
+    async def drain(self) -> None:
+        """Wait until every probe added so far is written; the first failed write raises
+        here (the batches after it were still tried)."""
+        if self._writer is not None:
+            await self._writer
+        if self._failed is not None:
+            raise self._failed
+
+    def cancel(self) -> None:
+        """Stop writing (the refresh was cancelled): a batch in flight is rolled back whole
+        by its transaction, the rest is dropped."""
+        self._pending.clear()
+        if self._writer is not None:
+            self._writer.cancel()
+
+
 def normalize_server(url: str) -> str:
     return url.strip().rstrip("/").lower()
 
@@ -140,27 +188,51 @@ class ClustersService:
     # ---- probing ---------------------------------------------------------------------------
 
     async def probe(self, cluster: MemberCluster) -> MemberCluster:
-        engine = await self.engine_of(cluster.instance_id)
-        if not engine.members_from_control_plane and (
-                cluster.probe.status is ClusterStatus.WAITING or not cluster.kubeconfig):
-            return cluster
-        cluster.probe = await engine.probe(cluster)
-        await self._store.save_probe(cluster.id, cluster.probe)
-        self._events.emit(ClusterProbed(cluster))
+        """Probe one cluster; its answer is saved, then announced."""
+        if await self._probe_into(cluster, await self.engine_of(cluster.instance_id)):
+            await self._store.save_probe(cluster.id, cluster.probe)
+            self._events.emit(ClusterProbed(cluster))
         return cluster
 
+    @staticmethod
+    async def _probe_into(cluster: MemberCluster, engine: Any) -> bool:
+        """Ask ``engine`` for ``cluster``'s probe and set it; False if there is nothing to
+        ask (a registration not done yet, no kubeconfig)."""
+        if not engine.members_from_control_plane and (
+                cluster.probe.status is ClusterStatus.WAITING or not cluster.kubeconfig):
+            return False
+        cluster.probe = await engine.probe(cluster)
+        return True
+
     async def refresh(self, instance_id: str | None = None) -> list[MemberCluster]:
-        """Probe every cluster concurrently; each result is saved and emitted as it lands."""
+        """Probe every cluster concurrently. Answers are saved in batches, a batch being
+        whatever landed while the previous one was written (one transaction each), and each
+        cluster is announced once its batch is saved."""
         clusters = await self.list(instance_id)
+        instances = await self._instances.list()
+        # one engine per instance, looked up once (not a database read per cluster)
+        engines = {i.id: self._engine if self._engines is None
+                   else self._engines.for_instance(i) for i in instances}
         # members of a hub come from one list call on the hub, not one probe each
-        hubs = [i for i in await self._instances.list()
+        hubs = [i for i in instances
                 if (instance_id is None or i.id == instance_id) and self._engines is not None
-                and self._engines.for_instance(i).members_from_control_plane]
+                and engines[i.id].members_from_control_plane]
         hub_ids = {i.id for i in hubs}
         live = [c for c in clusters
                 if c.probe.status is not ClusterStatus.WAITING and c.instance_id not in hub_ids]
-        await asyncio.gather(*(self.probe(c) for c in live),
-                             *(self.sync_members(i) for i in hubs))
+        saver = ProbeSaver(self._store, self._events)
+
+        async def probe(cluster: MemberCluster) -> None:
+            if await self._probe_into(cluster, engines.get(cluster.instance_id, self._engine)):
+                saver.add(cluster)
+
+        try:
+            await asyncio.gather(*(probe(c) for c in live),
+                                 *(self.sync_members(i) for i in hubs))
+            await saver.drain()
+        except asyncio.CancelledError:
+            saver.cancel()
+            raise
         if hubs:
             clusters = await self.list(instance_id)
         self._events.emit(ClustersRefreshed(instance_id, clusters))
