@@ -25,7 +25,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import shutil
 import signal
 import sys
 from collections.abc import Iterator
@@ -34,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from ccseone_tui.domain.errors import ExecPluginFailed, KubeconfigError
+from ccseone_tui.kube.material import MATERIAL_SUBDIR, clean_material_dir
 
 STDERR_TAIL = 400  # characters of a failing plugin's stderr kept in the message
-MATERIAL_SUBDIR = "tls-material"  # under the data dir; only used without memfd
 
 
 @dataclass(slots=True)
@@ -250,14 +249,8 @@ def material_paths(cert_pem: bytes, key_pem: bytes, fallback_dir: Path | None) -
         cert_file.unlink(missing_ok=True)
 
 
-def clean_material_dir(data_dir: Path) -> None:
-    """Remove what a killed process left in the material directory (start-up)."""
-    path = Path(data_dir) / MATERIAL_SUBDIR
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-
-
 __all__ = [
+    "MATERIAL_SUBDIR",
     "ExecCredential",
     "InlineMaterial",
     "clean_material_dir",

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.errors import ClusterUnreachable
-from ccseone_tui.kube.values import ClusterRef
 
 if TYPE_CHECKING:
     from ccseone_tui.kube.client import ClusterClient
+    from ccseone_tui.kube.values import ClusterRef
 
 T = TypeVar("T")
 

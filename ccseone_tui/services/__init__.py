@@ -178,7 +178,7 @@ async def open_services(settings: Settings, *, user: str | None = None,
                         reconcile: bool = True) -> Services:
     """Open the cache and build the services. Kubernetes is not imported until first use."""
     from ccseone_tui.kube import KubePool
-    from ccseone_tui.kube.credentials import clean_material_dir
+    from ccseone_tui.kube.material import clean_material_dir
     from ccseone_tui.store import Store
 
     store = await Store.open(settings.db_path, own_root=settings.resolved_data_dir,
