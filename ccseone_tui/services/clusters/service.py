@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccseone_tui.domain.errors import (
     AppsStillDeployed,
@@ -47,21 +47,16 @@ from ccseone_tui.domain.models import (
 from ccseone_tui.domain.validation import check_labels, check_resource_name, is_supported_version
 from ccseone_tui.engines.probe import probe_cluster
 from ccseone_tui.i18n import t
-from ccseone_tui.services.clusters import kubeconfig_view as kv
-from ccseone_tui.services.clusters.join import member_cleanup_commands
-from ccseone_tui.services.clusters.member import (
-    CleanupStep,
-    ClusterDeletion,
-    EdgeNode,
-    cleanup_actions,
-    label_action,
-    list_edge_nodes,
-    owns_credentials,
-)
 from ccseone_tui.services.events import ClusterProbed, ClustersChanged, ClustersRefreshed, EventBus
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
 from ccseone_tui.services.tasks import TasksService, new_id
+
+if TYPE_CHECKING:
+    from ccseone_tui.services.clusters.member import ClusterDeletion, EdgeNode
+
+# kubeconfig_view, join and member (the detail and deletion work) are imported by the
+# methods that use them: listing the cache needs none of them (issue #13 item 2).
 
 log = logging.getLogger(__name__)
 
@@ -369,10 +364,14 @@ class ClustersService:
     async def kubeconfig_view(self, cluster: MemberCluster, reveal: bool = False) -> str:
         """YAML of the cluster's own context, cluster and user; credentials masked unless
         ``reveal``."""
+        from ccseone_tui.services.clusters import kubeconfig_view as kv
+
         return await kv.kubeconfig_view(cluster, reveal)
 
     async def export_kubeconfig(self, cluster: MemberCluster, path: Path | str) -> Path:
         """The unmasked single-context kubeconfig, written 0600."""
+        from ccseone_tui.services.clusters import kubeconfig_view as kv
+
         return await kv.export_kubeconfig(cluster, path)
 
     async def tasks(self, cluster: MemberCluster, limit: int = 200) -> list[Task]:
@@ -389,12 +388,16 @@ class ClustersService:
 
     async def edge_nodes(self, cluster: MemberCluster) -> list[EdgeNode]:
         """(name, ready, is_edge) for every node, live from the cluster."""
+        from ccseone_tui.services.clusters.member import list_edge_nodes
+
         return await list_edge_nodes(await self._member_client(cluster))
 
     async def label_edge(self, cluster: MemberCluster, nodes: Sequence[str], *,
                          confirm: str | None = None) -> Task:
         """Label the chosen nodes ``ccseone-node-type=edge`` (merge patch), one task result
         per node; the probe is refreshed afterwards so the edge count is current."""
+        from ccseone_tui.services.clusters.member import label_action
+
         self._guard.check_writable()
         names = list(dict.fromkeys(n.strip() for n in nodes if n.strip()))
         if not names:
@@ -438,6 +441,9 @@ class ClustersService:
         ``force``). A registered cluster's member-side objects are removed when ccseone holds
         its credentials, else the commands to remove them are returned; its credentials file
         goes. A cluster associated from kubeconfig is only detached: nothing on it was ours."""
+        from ccseone_tui.services.clusters.join import member_cleanup_commands
+        from ccseone_tui.services.clusters.member import ClusterDeletion, owns_credentials
+
         self._guard.check_writable()
         cluster = await self.get(name_or_id)
         self._guard.check_not_protected(t("noun.cluster"), cluster.name,
@@ -469,6 +475,8 @@ class ClustersService:
         """Remove the member from its hub (works, addons, the ManagedCluster, its
         namespace, an argocd secret). Stopped by works stuck on their finalizer: the row
         stays, the stuck works are reported, a confirmed retry removes the finalizer."""
+        from ccseone_tui.services.clusters.member import CleanupStep
+
         try:
             removal = await engine.remove_member(cluster.name,
                                                  remove_finalizers=remove_finalizers,
@@ -497,6 +505,9 @@ class ClustersService:
         instance was deleted with ``detach_clusters``): remove ccseone's objects there when
         ccseone holds its credentials, then the credentials file — a 0600 token file must
         not outlive the cluster it was for."""
+        from ccseone_tui.services.clusters.join import member_cleanup_commands
+        from ccseone_tui.services.clusters.member import ClusterDeletion, owns_credentials
+
         result = ClusterDeletion(cluster=cluster.name, apps=[])
         if owns_credentials(cluster.kubeconfig, self._credentials_dir):
             await self._clean_member(cluster, result)
@@ -506,6 +517,9 @@ class ClustersService:
         return result
 
     async def _clean_member(self, cluster: MemberCluster, result: ClusterDeletion) -> None:
+        from ccseone_tui.services.clusters.join import member_cleanup_commands
+        from ccseone_tui.services.clusters.member import CleanupStep, cleanup_actions
+
         try:
             client = await self._engine.client(cluster)
         except CcseoneError as exc:
@@ -524,6 +538,7 @@ class ClustersService:
 
     async def _forget_credentials(self, cluster: MemberCluster) -> None:
         from ccseone_tui.kube import ClusterRef
+        from ccseone_tui.services.clusters.member import owns_credentials
 
         if self._pool is not None:
             await self._pool.forget(ClusterRef(name=cluster.name,
