@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable, Collection, Sequence
-from typing import TypeAlias
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias
 
 from ccseone_tui import __version__
 
@@ -87,15 +87,10 @@ def _default_help(p: argparse.ArgumentParser, noun: str) -> None:
                 action.help = text.format(noun=noun)
 
 
-def _globals_everywhere(parser: argparse.ArgumentParser, noun: str = "", *,
-                        skip: Collection[str] = ()) -> None:
-    """Global flags, default help and ``usage_parser`` on every subcommand below ``parser``
-    but those named in ``skip`` (placeholders that are never parsed)."""
+def _globals_everywhere(parser: argparse.ArgumentParser, noun: str = "") -> None:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in dict((id(v), (k, v)) for k, v in action.choices.items()).values():
-                if name in skip:
-                    continue
                 sub_noun = noun or _NOUNS.get(name, name)
                 _global_flags(sub, suppress=True)
                 _default_help(sub, sub_noun)
@@ -144,32 +139,94 @@ _KNOWN_COMMANDS = frozenset(_HELP)
 _VALUE_FLAGS = frozenset({"--config", "--db", "--kubeconfig", "--lang"})
 
 
+def _words(argv: Sequence[str]) -> list[str]:
+    """The first two words of ``argv`` that are not flags (nor a global flag's value): the
+    command and its action, as far as they are given. ``None`` ends it at a help flag."""
+    words: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args) and len(words) < 2:
+        arg = args[i]
+        if arg == "--":  # a command after it is still one; an action is not (argparse)
+            words += args[i + 1:i + 2] if not words else []
+            break
+        if arg in ("-h", "--help"):
+            break
+        if not arg.startswith("-") or arg == "-":
+            words.append(arg)
+        i += 2 if arg in _VALUE_FLAGS else 1
+    return words
+
+
 def _commands_for(argv: Sequence[str] | None) -> set[str]:
     """The commands to build for ``argv``: all of them for ``None`` or a help request
     without a command (the full listing), else only the one named as the command."""
     if argv is None:
         return set(_HELP)
-    args = list(argv)
-    command = None
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            command = args[i + 1] if i + 1 < len(args) else None
-            break
-        if not arg.startswith("-") or arg == "-":
-            command = arg
-            break
-        i += 2 if arg in _VALUE_FLAGS else 1
-    if command is None:
-        return set(_HELP) if {"-h", "--help"} & set(args) else set()
+    words = _words(argv)
+    if not words:
+        return set(_HELP) if {"-h", "--help"} & set(argv) else set()
     # a prefix or a typo: argparse's "invalid choice" comes from the full tree
-    return {command} if command in _KNOWN_COMMANDS else set(_HELP)
+    return {words[0]} if words[0] in _KNOWN_COMMANDS else set(_HELP)
 
 
-def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The whole ``ccseone`` tree; with ``argv``, only the command it names is built and
-    every other one is listed by name and help only (its module is not imported)."""
+class _Dropped:
+    """What a builder adds to a subcommand left as a placeholder goes nowhere."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._drop
+
+    def _drop(self, *args: Any, **kwargs: Any) -> _Dropped:
+        return self
+
+
+def _placeholder(sub: _Sub, name: str, help_text: str | None) -> None:
+    """``name`` in ``sub``'s listing with its help, and no parser: the command line names
+    another one (``build_parser`` builds the one it names, or everything if it names none
+    that exists), and ``-h`` on it builds it."""
+    sub._choices_actions.append(sub._ChoicesPseudoAction(name, (), help_text))
+
+
+class _OneAction:
+    """Stands in for the top-level ``sub`` while the named command is built: the command's
+    parser is real, and of the subcommands it registers (``add_subparsers``) only
+    ``action`` is built, the others are placeholders (``_OnlyAction``)."""
+
+    def __init__(self, real: Any, action: str, seen: dict[str, bool]) -> None:
+        self._real, self._action, self._seen = real, action, seen
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        return _OneAction(self._real.add_parser(name, **kwargs), self._action, self._seen)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        self._seen["filtered"] = True
+        return _OnlyAction(self._real.add_subparsers(**kwargs), self._action, self._seen)
+
+
+class _OnlyAction:
+    def __init__(self, real: Any, action: str, seen: dict[str, bool]) -> None:
+        self._real, self._action, self._seen = real, action, seen
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if name == self._action or self._action in kwargs.get("aliases", ()):
+            self._seen["matched"] = True
+            return self._real.add_parser(name, **kwargs)
+        _placeholder(self._real, name, kwargs.get("help"))
+        return _Dropped()
+
+
+def build_parser(argv: Sequence[str] | None = None, *,
+                 one_action: bool = True) -> argparse.ArgumentParser:
+    """The whole ``ccseone`` tree; with ``argv``, only the command it names is built (and
+    of that command's subcommands, the one it names), every other one is listed by name
+    and help only (its module is not imported). ``one_action=False``: the named command
+    whole (an action it does not have is reported from its full list)."""
     parser = argparse.ArgumentParser(
         prog="ccseone",
         description="CCSE ONE multi-cluster console for the terminal. "
@@ -179,19 +236,25 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     _global_flags(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = _commands_for(argv)
+    words = _words(argv) if argv is not None and len(wanted) == 1 and one_action else []
+    seen = {"filtered": False, "matched": False}
+    # the named command's builder sees only its named action (if any) as a real subcommand
+    target: Any = _OneAction(sub, words[1], seen) if len(words) == 2 else sub
     if wanted & set(SHELL_COMMANDS):  # shell_cmds registers both at once
         wanted |= set(SHELL_COMMANDS)
     for name, help_text in _HELP.items():
-        if name not in wanted:  # a placeholder for the listing: never parsed, never shown
-            sub.add_parser(name, help=help_text, add_help=False)
+        if name not in wanted:
+            _placeholder(sub, name, help_text)
         elif name == "port-forward":  # registered with exec
             continue
         elif name in _MODULES:
             importlib.import_module(f"ccseone_tui.cli.{_MODULES[name]}").add_parser(
-                sub, _output)
+                target, _output)
         else:
-            _BUILDERS[name](sub)
-    _globals_everywhere(parser, skip=set(_HELP) - wanted)
+            _BUILDERS[name](target)
+    if seen["filtered"] and not seen["matched"]:  # a typo or a flag: argparse says so
+        return build_parser(argv, one_action=False)
+    _globals_everywhere(parser)
     return parser
 
 
