@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import statistics
 import sys
 import tempfile
@@ -159,7 +160,14 @@ GC = GcPauses()
 # ---- part 1: refresh -------------------------------------------------------------------------
 
 
-async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: int) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (all its threads) so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: int,
+                          profile: int = 0, child: int = 0) -> None:
     clusters = await s.clusters.list(instance_id)
     slowest = max((c for c in clusters if c.name not in dead),
                   key=lambda c: int(c.name.rsplit("-", 1)[1]))
@@ -171,16 +179,33 @@ async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: i
             landed[event.cluster.name] = time.perf_counter() - start
 
     s.events.subscribe(on_event)
+    GC.take()
     walls = []
-    for run in range(runs + 1):  # run 0 is the first after associating
+    cpu: list[tuple[float, float]] = []  # (parent, child) CPU seconds per warm refresh
+    prof = None
+    # run 0 is the first after associating; with --profile one more, not in the figures
+    for run in range(runs + 1 + bool(profile)):
         landed.clear()
+        if run > runs:  # the extra warm refresh, under cProfile
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
+        cpu0 = (time.process_time(), cpu_seconds(child) if child else 0.0)
         start = time.perf_counter()
         result = await s.clusters.refresh(instance_id)
         walls.append(time.perf_counter() - start)
+        if 0 < run <= runs:
+            cpu.append((time.process_time() - cpu0[0],
+                        (cpu_seconds(child) if child else 0.0) - cpu0[1]))
+        if prof is not None:
+            prof.disable()
+            profiled = walls.pop()
         if run == 0:
             cold_dead = {n: landed.get(n, float("nan")) for n in dead}
             cold_status = {c.name: c.probe.status for c in result if c.name in dead}
     s.events.unsubscribe(on_event)
+    collected = GC.take()
     alone = []
     for _ in range(3):
         t0 = time.perf_counter()
@@ -196,6 +221,13 @@ async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: i
     print(f"   first refresh (clients cached by associate, new connections): {ms(walls[0])}")
     print(f"   warm refreshes: {', '.join(f'{w * 1000:.0f}' for w in walls[1:])} ms; "
           f"median {ms(warm)}")
+    parent_cpu = statistics.median(p for p, _ in cpu)
+    child_cpu = statistics.median(c for _, c in cpu)
+    print(f"   CPU per warm refresh (median): this process {ms(parent_cpu)} "
+          f"({parent_cpu / warm:.0%} of the wall), the fleet's process {ms(child_cpu)} "
+          f"({child_cpu / warm:.0%}); load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"   {collected} (all {len(walls)} refreshes, Python's collector defaults)")
     verdict = "meets" if warm <= target else "MISSES"
     print(f"   target 1.5 x slowest + 0.5 s = {ms(target)}; warm/target {warm / target:.2f} "
           f"-> {verdict}; warm/slowest {warm / best:.2f}; cold/target {walls[0] / target:.2f}")
@@ -206,6 +238,13 @@ async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: i
           f"{'within' if worst_dead <= s.settings.connect_timeout else 'BEYOND'} the "
           f"{s.settings.connect_timeout:g}s connect timeout "
           f"(ratio {worst_dead / s.settings.connect_timeout:.2f})")
+    if prof is not None:
+        import pstats
+
+        print(f"   profile of one more warm refresh ({ms(profiled)} under cProfile; the "
+              f"parent only, the fleet is the child):")
+        for key in ("tottime", "cumulative"):
+            pstats.Stats(prof, stream=sys.stdout).sort_stats(key).print_stats(profile)
 
 
 # ---- part 2: keys while refreshing -----------------------------------------------------------
@@ -407,7 +446,10 @@ async def run(fleet: FleetChild, args: argparse.Namespace, tmp: Path) -> None:
         await fleet.slow_down()
         dead = {names[i] for i in dead_indexes(len(names), args.dead)}
         instance = await s.instances.get("bench")
-        await refresh_figures(s, instance.id, dead, args.runs)
+        await refresh_figures(s, instance.id, dead, args.runs, args.profile,
+                              fleet.process.pid)
+        if args.no_ui:
+            return
         from ccseone_tui.ui.app import GC_THRESHOLDS, freeze_startup_objects
 
         passes = ("default collector", "the app's tuning: gc.freeze() + thresholds")
@@ -420,7 +462,18 @@ async def run(fleet: FleetChild, args: argparse.Namespace, tmp: Path) -> None:
                 # only what came later (the rows), and space the collections out.
                 freeze_startup_objects()
                 print(f"   frozen objects: {gc.get_freeze_count():,}; thresholds {GC_THRESHOLDS}")
+            if args.profile:
+                import cProfile
+                import pstats
+
+                prof = cProfile.Profile()
+                prof.enable()
             await keys_while_refreshing(s, args.presses)
+            if args.profile:
+                prof.disable()
+                print("   profile of part 2 (this process: services, app, frames):")
+                pstats.Stats(prof, stream=sys.stdout).sort_stats("tottime").print_stats(
+                    args.profile)
             if not args.no_fleet_view:
                 await fleet_view(s, names[0], args.view_clusters)
     finally:
@@ -438,6 +491,9 @@ def main() -> None:
     ap.add_argument("--gc", choices=("both", "default", "tuned"), default="both",
                     help="UI passes: Python's collector defaults, the app's tuning, or both")
     ap.add_argument("--no-fleet-view", action="store_true", help="skip part 3")
+    ap.add_argument("--no-ui", action="store_true", help="part 1 only")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="cProfile one more warm refresh of part 1, and part 2; print the top N")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
