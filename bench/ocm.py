@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from _fleet import FleetChild, serve, timed  # noqa: E402
-from _paint import on_frame, pct  # noqa: E402
+from _paint import Frames, pct  # noqa: E402
 
 from ccseone_tui.config import Settings  # noqa: E402
 
@@ -154,38 +154,6 @@ async def serve_hub(clusters: int, change: float) -> None:
 
 
 # ---- parent: frames --------------------------------------------------------------------------
-
-
-class Frames:
-    """Each composed frame: ``arm(ready)`` then ``hit()`` gives the time of the first frame
-    at which ``ready()`` holds; ``every`` runs at each frame (after the probe)."""
-
-    def __init__(self, app: Any, every: Callable[[float], None] | None = None) -> None:
-        self._ready: Callable[[], bool] | None = None
-        self._hit: float | None = None
-        self._every = every
-        on_frame(app, self._note)
-
-    def _note(self) -> None:
-        now = time.perf_counter()
-        if self._ready is not None and self._hit is None:
-            with contextlib.suppress(Exception):  # the view may not be mounted yet
-                if self._ready():
-                    self._hit = now
-        if self._every is not None:
-            self._every(time.time())
-
-    def arm(self, ready: Callable[[], bool]) -> None:
-        self._ready, self._hit = ready, None
-
-    async def hit(self, limit: float = 60.0) -> float:
-        deadline = time.perf_counter() + limit
-        while self._hit is None:
-            if time.perf_counter() > deadline:
-                raise TimeoutError("no frame showed the change")
-            await asyncio.sleep(0.0005)
-        self._ready = None
-        return self._hit
 
 
 class ViewLag:
