@@ -29,6 +29,14 @@ async def test_events_pods_and_pod_logs(services: Services, fleet: SandboxFleet)
     pods = await logs.pods(cluster)
     assert pods and all(p.containers for p in pods)
     pod = pods[0]
+    # the sandbox writes a container's lines from its start at the cluster's rate: on a busy
+    # machine the first may not be written yet, so wait for it (a follow delivers it)
+    following = await logs.pod(cluster, pod.namespace, pod.name, container=pod.containers[0],
+                               tail=1, follow=True)
+    async with following:
+        async for batch in following:
+            if any(r.kind == LINE for r in batch):
+                break
     stream = await logs.pod(cluster, pod.namespace, pod.name, container=pod.containers[0],
                             tail=5, follow=False)
     lines: list[LogRecord] = []

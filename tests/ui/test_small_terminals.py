@@ -24,7 +24,7 @@ from ccseone_tui.ui.widgets.diff_view import DiffView
 from ccseone_tui.ui.widgets.footer import ShellFooter
 from ccseone_tui.ui.widgets.sidebar import NavSidebar
 
-from .pilot_helpers import until
+from .pilot_helpers import settle, until
 
 MakeApp = Callable[[Services], CcseoneApp]
 SyncServices = Callable[..., Services]
@@ -190,11 +190,13 @@ async def test_logs_sources_are_a_picker_when_narrow(services: Services,
     app = make_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("8")
-        await pilot.pause()
+        await settle(pilot)  # the sources are loaded by a worker
         view = app.screen.query_one("#logs")
         sources = view.query_one("#log-sources", OptionList)
         log = view.query_one("#log-view")
-        assert sources.display and not log.display and sources.has_focus
+        # the narrow layout follows the section's first resize: a frame or two on a busy host
+        await until(pilot, lambda: sources.display and not log.display and sources.has_focus,
+                    "the source picker to fill the section with the focus")
         await pilot.press("enter")  # the instance's journal
         await pilot.pause()
         assert log.display and not sources.display
