@@ -32,16 +32,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from _fleet import FleetChild, associate_all, latencies, serve  # noqa: E402
-from _paint import on_frame, pct  # noqa: E402
-from textual.app import App  # noqa: E402
+from _paint import Frames, pct  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from ccseone_tui.config import Settings  # noqa: E402
@@ -97,39 +94,6 @@ async def serve_fleet(clusters: int, dead: int, pods: int) -> None:
 
 
 # ---- parent: paints --------------------------------------------------------------------------
-
-
-class Frames:
-    """Wraps ``App._display``: each composed frame is encoded; ``paint_when`` returns the
-    time of the first frame at which ``ready()`` holds."""
-
-    def __init__(self, app: App[Any]) -> None:
-        self._ready: Callable[[], bool] | None = None
-        self._hit: float | None = None
-        self._closed = False
-        on_frame(app, self._note)
-
-    def close(self) -> None:
-        """Stop noting frames (the wrapper stays, a no-op)."""
-        self._closed = True
-
-    def _note(self) -> None:
-        if self._closed:
-            return
-        if self._ready is not None and self._hit is None and self._ready():
-            self._hit = time.perf_counter()
-
-    def arm(self, ready: Callable[[], bool]) -> None:
-        self._ready, self._hit = ready, None
-
-    async def hit(self, limit: float = 30.0) -> float:
-        deadline = time.perf_counter() + limit
-        while self._hit is None:
-            if time.perf_counter() > deadline:
-                raise TimeoutError("no frame showed the change")
-            await asyncio.sleep(0.0005)
-        self._ready = None
-        return self._hit
 
 
 class GcPauses:
