@@ -20,6 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from textual.pilot import Pilot
 
 from ccseone_tui.config import Settings
 from ccseone_tui.domain.models import (
@@ -38,6 +39,8 @@ from ccseone_tui.i18n import set_language
 from ccseone_tui.services import Services, open_services
 from ccseone_tui.services.process import current_owner
 from ccseone_tui.ui.app import CcseoneApp
+
+from .pilot_helpers import handled
 
 NOW = 1_750_000_000.0  # 2025-06-15 15:06:40 UTC: every age on screen is measured from here
 SIZE = (140, 40)
@@ -180,6 +183,22 @@ async def seed_fleet(services: Services) -> None:
 def new_app(services: Services) -> CcseoneApp:
     """The app with the frozen clock and no automatic probes (``r`` still probes)."""
     return CcseoneApp(services, clock=frozen_clock, live_probes=False)
+
+
+@pytest.fixture(autouse=True)
+def keys_handled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pilot.press`` returns once each key and what it set off are handled, not when the
+    CPU looks idle: Textual's press waits for an idle process (20 ms to 1 s), and a process
+    starved by a busy CI host looks idle before its key was read — a CI run asserted a
+    sort the ``s`` just pressed had not yet made. This patches the test driver, not the app."""
+    original = Pilot.press
+
+    async def press(self: Pilot[None], *keys: str) -> None:
+        for key in keys:
+            await original(self, key)
+            await handled(self)
+
+    monkeypatch.setattr(Pilot, "press", press)
 
 
 @pytest.fixture(autouse=True)

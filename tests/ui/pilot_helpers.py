@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable
 
@@ -35,3 +36,29 @@ async def until(pilot: Pilot[None], check: Callable[[], bool], what: str) -> Non
             return
         await pilot.pause(0.025)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def handled(pilot: Pilot[None]) -> None:
+    """Return once a key and what it set off have been handled: a callback is queued behind
+    them on each message pump in the key's path (the app forwards it to the screen, the
+    screen to the focused widget, messages such as ``Input.Submitted`` bubble up its
+    ancestors, a ``focus()`` comes back to the app), twice over for the second hop. Each pump
+    handles its queue in order, so this waits on events, not time: the 10 ms pause it
+    replaces let keys land in the widget focused before (a "/" typed into the search box)
+    and, under load, the test end with keys still queued, which the app then handled with no
+    screen left (``ScreenStackError`` hiding the real failure)."""
+    app = pilot.app
+    for _ in range(2):
+        focused = app.focused
+        path = [node for node in (focused.ancestors_with_self if focused else [])
+                if node is not app.screen and node is not app]
+        for target in [app, app.screen, *path, app.screen, app]:
+            if not target.is_running:
+                continue
+            done = asyncio.Event()
+            if not target.call_later(done.set):  # closing (a key that quit the app)
+                continue
+            try:  # a bound only against a hang: the wait ends on the event
+                await asyncio.wait_for(done.wait(), 60)
+            except TimeoutError:
+                raise AssertionError(f"{target!r} did not handle its messages") from None

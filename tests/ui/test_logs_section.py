@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from ccseone_tui.services import AssociateRequest, Services, open_services
 from ccseone_tui.ui.app import CcseoneApp
 from ccseone_tui.ui.views.logs import LogsView
 from ccseone_tui.ui.widgets.log_view import LogView
+
+from .pilot_helpers import handled
 
 SIZE = (140, 40)
 LABEL = "app.ccseone.io/name"
@@ -66,31 +67,6 @@ async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 
             return
         await pilot.pause(0.02)
     raise AssertionError(f"timed out waiting for {getattr(check, '__name__', check)}")
-
-
-async def handled(pilot: Pilot[None]) -> None:
-    """Return once a key and what it set off have been handled: a callback is queued behind
-    them on each message pump in the key's path (the app forwards it to the screen, the
-    screen to the focused widget, messages such as ``Input.Submitted`` bubble up its
-    ancestors, a ``focus()`` comes back to the app), twice over for the second hop. Each pump
-    handles its queue in order, so this waits on events, not time: the 10 ms pause it
-    replaces let keys land in the widget focused before (a "/" typed into the search box)
-    and, under load, the test end with keys still queued, which the app then handled with no
-    screen left (``ScreenStackError`` hiding the real failure)."""
-    app = pilot.app
-    for _ in range(2):
-        focused = app.focused
-        path = [node for node in (focused.ancestors_with_self if focused else [])
-                if node is not app.screen and node is not app]
-        for target in [app, app.screen, *path, app.screen, app]:
-            if not target.is_running:
-                continue
-            done = asyncio.Event()
-            target.call_later(done.set)
-            try:  # a bound only against a hang: the wait ends on the event
-                await asyncio.wait_for(done.wait(), 60)
-            except TimeoutError:
-                raise AssertionError(f"{target!r} did not handle its messages") from None
 
 
 async def keys(pilot: Pilot[None], *names: str) -> None:
