@@ -99,6 +99,9 @@ def main() -> None:
     ap.add_argument("--clusters", type=int, default=20)
     ap.add_argument("--latency", type=float, default=100.0, metavar="MS")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--importtime", action="store_true",
+                    help="after the runs, one more `fleet get pods` under -X importtime: "
+                         "the packages it spent its import time in")
     opts = ap.parse_args()
     kubectl = shutil.which("kubectl")
     if kubectl is None:
@@ -132,6 +135,8 @@ def main() -> None:
             for _ in range(opts.runs):
                 ours.append(fleet.measure(fleet_get))
                 theirs.append(fleet.measure(kubectl_loop))
+            imports = (import_profile([*base, "fleet", "get", "pods"], env)
+                       if opts.importtime else [])
         finally:
             fleet.close()
     load = os.getloadavg()[0]
@@ -147,7 +152,27 @@ def main() -> None:
           f"{opts.runs} alternating runs, load average {load:.2f}")
     a = show("ccseone fleet get pods", ours)
     b = show("kubectl get pods -A (loop)", theirs)
-    print(f"ratio ccseone / kubectl loop: {a / b:.2f} x  (target <= 0.15 x)")
+    print(f"ratio ccseone / kubectl loop: {a / b:.3f} x  (target <= 0.15 x)")
+    if imports:
+        total = sum(us for _, us in imports)
+        print(f"imports of one `fleet get pods`: {total / 1000:.0f} ms in all; by top package:")
+        for name, us in imports[:12]:
+            print(f"  {name:<28} {us / 1000:7.1f} ms")
+
+
+def import_profile(argv: list[str], env: dict[str, str]) -> list[tuple[str, int]]:
+    """Self import time (us) per top-level package of one run, largest first, from
+    ``-X importtime`` (PYTHONPROFILEIMPORTTIME): where a cold start goes."""
+    done = subprocess.run(argv, env={**env, "PYTHONPROFILEIMPORTTIME": "1"}, check=True,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    totals: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, _cumulative, name = (part.strip() for part in line[12:].split("|", 2))
+        top = name.strip().split(".")[0]
+        totals[top] = totals.get(top, 0) + int(self_us)
+    return sorted(totals.items(), key=lambda item: -item[1])
 
 
 if __name__ == "__main__":
