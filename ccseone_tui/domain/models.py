@@ -83,6 +83,9 @@ class ClusterProbe:
     last_seen: float | None = None  # last time the cluster answered
     probed_at: float | None = None  # last time we asked
     error: str | None = None
+    # last time ``version`` was asked of the server (GET /version): a warm probe asks it once
+    # per ``engines.probe.VERSION_TTL`` only, so a refresh costs one request per cluster
+    version_checked_at: float | None = None
 
 
 @dataclass(slots=True)

@@ -170,8 +170,10 @@ class ClusterEngine(Protocol):
         ``DirectAccessUnavailable`` when the engine has no way to the member's API server."""
         ...
 
-    async def probe(self, cluster: MemberCluster) -> ClusterProbe:
-        """Status of one member; never raises — failures become the probe's status."""
+    async def probe(self, cluster: MemberCluster, *, full: bool = False) -> ClusterProbe:
+        """Status of one member; never raises — failures become the probe's status.
+        ``full``: ask everything now (the server version too), as for a probe the user asked
+        for; otherwise a warm probe may keep what changes rarely (``engines.probe``)."""
         ...
 
     # ---- members ---------------------------------------------------------------------------

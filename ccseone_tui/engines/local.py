@@ -62,14 +62,15 @@ class LocalEngine:
     async def client(self, cluster: MemberCluster) -> Any:
         return await self._pool.client(self.ref(cluster))
 
-    async def probe(self, cluster: MemberCluster) -> ClusterProbe:
+    async def probe(self, cluster: MemberCluster, *, full: bool = False) -> ClusterProbe:
         try:
             client = await self.client(cluster)
         except CcseoneError as exc:  # kubeconfig gone or unreadable
             # keep the last known picture (version, nodes …): only the status and error change
             return dataclasses.replace(cluster.probe, status=ClusterStatus.UNKNOWN,
                                        probed_at=time.time(), error=str(exc))
-        return await probe_cluster(client, cluster.probe)
+        # /version once per VERSION_TTL (or when forced): one request per warm probe
+        return await probe_cluster(client, cluster.probe, full=full)
 
     # ---- members: SQLite is the truth, nothing to list ------------------------------------
 

@@ -20,7 +20,10 @@ _RECORD = (
     "id, name, instance_id, region, source, api_server, labels, deletion_protection, "
     "kubeconfig, context, created_at"
 )
-_PROBE = "status, version, nodes, nodes_ready, edge_nodes, latency_ms, last_seen, probed_at, error"
+_PROBE = (
+    "status, version, nodes, nodes_ready, edge_nodes, latency_ms, last_seen, probed_at, error, "
+    "version_checked_at"
+)
 _COLUMNS = f"{_RECORD}, {_PROBE}"
 _SET_PROBE = ", ".join(f"{c.strip()}=?" for c in _PROBE.split(","))
 
@@ -54,13 +57,15 @@ def _probe_row(p: ClusterProbe) -> tuple[object, ...]:
         p.last_seen,
         p.probed_at,
         redact_opt(p.error),  # errors may quote a header or kubeconfig line
+        p.version_checked_at,
     )
 
 
 def _cluster(r: Row) -> MemberCluster:
     # positional unpacking: this runs for every row of the first screen (200+ clusters)
     (id_, name, inst, region, source, api, labels, prot, kc, ctx, created,
-     status, version, nodes, ready, edge, latency, seen, probed, error) = r  # fmt: skip
+     status, version, nodes, ready, edge, latency, seen, probed, error,
+     version_checked) = r  # fmt: skip
     return MemberCluster(
         id=id_,
         name=name,
@@ -83,6 +88,7 @@ def _cluster(r: Row) -> MemberCluster:
             last_seen=seen,
             probed_at=probed,
             error=error,
+            version_checked_at=version_checked,
         ),
     )
 

@@ -222,7 +222,15 @@ ALTER TABLE tasks ADD COLUMN owner TEXT CHECK (owner IS NULL OR json_valid(owner
 CREATE INDEX tasks_unfinished ON tasks(created_at) WHERE finished_at IS NULL;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# v4 (issue #13, 1,000 clusters): when the server version was last asked. A warm probe lists
+# the nodes only and asks /version again once this is older than ``engines.probe.VERSION_TTL``;
+# kept here, not in memory, so a restart within the TTL does not re-ask every version. NULL
+# (rows from before v4): never asked, so the first probe asks.
+_V4 = """
+ALTER TABLE clusters ADD COLUMN version_checked_at REAL;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 LATEST = len(MIGRATIONS)
 
 

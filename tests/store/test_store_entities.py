@@ -75,6 +75,7 @@ async def test_cluster_roundtrip_with_probe(store: Store, make: SimpleNamespace)
             last_seen=100.0,
             probed_at=101.0,
             error=None,
+            version_checked_at=90.0,
         ),
     )
     await store.add_cluster(c)
@@ -88,7 +89,8 @@ async def test_update_cluster_leaves_probe_alone(fleet: Store) -> None:
     await fleet.save_probe("c1", probe)
     stale = await fleet.get_cluster("c1")
     assert stale is not None and stale.probe == probe
-    fresh = ClusterProbe(status=ClusterStatus.READY, version="v1.31.0", nodes=3, probed_at=60.0)
+    fresh = ClusterProbe(status=ClusterStatus.READY, version="v1.31.0", nodes=3, probed_at=60.0,
+                         version_checked_at=60.0)
     await fleet.save_probe("c1", fresh)
     stale.labels = {"env": "dev"}
     await fleet.update_cluster(stale)  # an edit from a copy holding the old probe

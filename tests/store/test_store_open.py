@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ccseone_tui.domain.journal import JournalEntry
-from ccseone_tui.domain.models import ControlInstance
+from ccseone_tui.domain.models import ClusterProbe, ClusterStatus, ControlInstance
 from ccseone_tui.store import (
     SCHEMA_VERSION,
     DatabaseTooNew,
@@ -141,6 +141,46 @@ async def test_upgrade_from_v1_backs_up_then_migrates(db_path: Path) -> None:
         assert "journal" not in tables
     finally:
         conn.close()
+
+
+async def test_a_v3_database_gets_the_version_check_column(db_path: Path) -> None:
+    """Issue #13: clusters probed before v4 open with ``version_checked_at`` None (the next
+    probe asks /version), and a probe with one is saved and read back."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        for script in MIGRATIONS[:3]:
+            for stmt in split_statements(script):
+                conn.execute(stmt)
+        conn.execute("PRAGMA user_version = 3")
+        conn.execute(
+            "INSERT INTO instances (id, name, region, engine, status, deletion_protection, "
+            "description, created_at) VALUES ('i1', 'hub', 'idc', 'local', 'Ready', 1, '', 5)")
+        conn.execute(
+            "INSERT INTO clusters (id, name, instance_id, source, deletion_protection, "
+            "created_at, status, version, nodes, probed_at) VALUES "
+            "('c1', 'm1', 'i1', 'kubeconfig', 1, 6, 'Ready', 'v1.30.2', 2, 7)")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    os.chmod(db_path, 0o600)
+    store = await Store.open(db_path)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        assert store.backup_path is not None and store.backup_path.name.startswith(
+            "ccseone.db.bak-v3-")
+        old = await store.get_cluster("m1")
+        assert old is not None
+        assert (old.probe.status, old.probe.version, old.probe.nodes) == (
+            ClusterStatus.READY, "v1.30.2", 2)
+        assert old.probe.version_checked_at is None
+        probe = ClusterProbe(ClusterStatus.READY, "v1.31.0", 2, probed_at=8.0,
+                             version_checked_at=8.0)
+        await store.save_probes({"c1": probe})
+        assert [c.probe for c in await store.list_clusters()] == [probe]
+    finally:
+        await store.close()
 
 
 async def test_failed_migration_rolls_back_everything(

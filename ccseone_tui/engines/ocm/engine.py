@@ -49,8 +49,9 @@ class OcmEngine:
     async def client(self, cluster: MemberCluster) -> Any:
         return await self._access.client(cluster)
 
-    async def probe(self, cluster: MemberCluster) -> ClusterProbe:
-        """The hub's view of the member; with direct access, nodes and edge nodes too."""
+    async def probe(self, cluster: MemberCluster, *, full: bool = False) -> ClusterProbe:
+        """The hub's view of the member (its version is the hub's word); with direct
+        access, nodes, edge nodes and latency too."""
         try:
             mc, csrs = await self._one(cluster.name)
         except CcseoneError as exc:
@@ -59,7 +60,13 @@ class OcmEngine:
         probe = view.probe
         if probe.status is ClusterStatus.READY and cluster.context:
             try:
-                direct = await probe_cluster(await self.client(cluster), cluster.probe)
+                # The version shown is the hub's; the direct probe's is not used. A hub
+                # member's cached probe comes from the hub's view, which has no
+                # version_checked_at, so /version is still asked here, as before: that keeps
+                # the member's discovery cache checked against an upgrade. Only single-cluster
+                # probes come here (a refresh reads a hub's members in one list call).
+                direct = await probe_cluster(await self.client(cluster), cluster.probe,
+                                             full=full)
                 probe = dataclasses.replace(probe, nodes=direct.nodes,
                                             nodes_ready=direct.nodes_ready,
                                             edge_nodes=direct.edge_nodes,

@@ -292,6 +292,7 @@ class RegistrationService:
 
         await self._pool.forget(ClusterRef(name=cluster.name, kubeconfig=cluster.kubeconfig or "",
                                            context=cluster.context))
-        cluster.probe = await self._engine.probe(cluster)
+        # new credentials: everything asked again, the server version too
+        cluster.probe = await self._engine.probe(cluster, full=True)
         await self._store.save_probe(cluster.id, cluster.probe)
         self._events.emit(ClusterProbed(cluster))

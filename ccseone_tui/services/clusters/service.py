@@ -193,26 +193,31 @@ class ClustersService:
     # ---- probing ---------------------------------------------------------------------------
 
     async def probe(self, cluster: MemberCluster) -> MemberCluster:
-        """Probe one cluster; its answer is saved, then announced."""
-        if await self._probe_into(cluster, await self.engine_of(cluster.instance_id)):
+        """Probe one cluster fully (the server version asked whatever its age: this is the
+        probe a user asks for, after a change they made); its answer is saved, then
+        announced."""
+        if await self._probe_into(cluster, await self.engine_of(cluster.instance_id),
+                                  full=True):
             await self._store.save_probe(cluster.id, cluster.probe)
             self._events.emit(ClusterProbed(cluster))
         return cluster
 
     @staticmethod
-    async def _probe_into(cluster: MemberCluster, engine: Any) -> bool:
+    async def _probe_into(cluster: MemberCluster, engine: Any, *, full: bool = False) -> bool:
         """Ask ``engine`` for ``cluster``'s probe and set it; False if there is nothing to
         ask (a registration not done yet, no kubeconfig)."""
         if not engine.members_from_control_plane and (
                 cluster.probe.status is ClusterStatus.WAITING or not cluster.kubeconfig):
             return False
-        cluster.probe = await engine.probe(cluster)
+        cluster.probe = await engine.probe(cluster, full=full)
         return True
 
     async def refresh(self, instance_id: str | None = None) -> list[MemberCluster]:
         """Probe every cluster concurrently. Answers are saved in batches, a batch being
         whatever landed while the previous one was written (one transaction each), and each
-        cluster is announced once its batch is saved."""
+        cluster is announced once its batch is saved. A warm cluster costs one request (its
+        nodes): the server version is asked once per ``engines.probe.VERSION_TTL``, or
+        after a failed probe (issue #13)."""
         clusters = await self.list(instance_id)
         instances = await self._instances.list()
         # one engine per instance, looked up once (not a database read per cluster)
