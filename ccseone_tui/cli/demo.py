@@ -250,10 +250,12 @@ async def open_demo_services(settings: Settings, fleet: Any) -> Any:
 
 async def _run(settings: Settings, sandbox: SandboxThread) -> int:
     from ccseone_tui.ui.app import CcseoneApp
+    from ccseone_tui.ui.start_cache import read_start_cache
 
     services = await open_demo_services(settings, sandbox.fleet)
     try:
-        await CcseoneApp(services).run_async()
+        start = await read_start_cache(services)  # the cached rows in the first frame
+        await CcseoneApp(services, start=start).run_async()
     finally:
         await services.close()
     return 0

@@ -11,12 +11,15 @@ from ccseone_tui.config import Settings
 async def _run(settings: Settings) -> int:
     from ccseone_tui.services import open_services
     from ccseone_tui.ui.app import CcseoneApp
+    from ccseone_tui.ui.start_cache import read_start_cache
 
     services = await open_services(settings)
     for note in services.store_notes:  # also on the TUI's banner; stderr outlives the screen
         print(f"ccseone: {note}", file=sys.stderr)
     try:
-        await CcseoneApp(services).run_async()
+        # the start section's rows are in the first frame (ui/start_cache.py)
+        start = await read_start_cache(services)
+        await CcseoneApp(services, start=start).run_async()
     finally:
         await services.close()
     return 0

@@ -21,13 +21,14 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ccseone_tui.domain.errors import CcseoneError, ReadOnlyMode
-from ccseone_tui.domain.models import ControlInstance
+from ccseone_tui.domain.models import ControlInstance, MemberCluster
 from ccseone_tui.i18n import language, t
 from ccseone_tui.services import events
 from ccseone_tui.ui import messages as msg
 from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.screens.help import HelpScreen
 from ccseone_tui.ui.screens.main import MainScreen
+from ccseone_tui.ui.start_cache import StartCache, start_instance
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -62,6 +63,7 @@ class CcseoneApp(App[None]):
         clock: Callable[[], float] | None = None,
         live_probes: bool = True,
         follow_members: bool = True,
+        start: StartCache | None = None,
     ) -> None:
         super().__init__()
         localize_bindings(self)
@@ -74,12 +76,26 @@ class CcseoneApp(App[None]):
         self.instances: list[ControlInstance] = []
         self.current_instance: ControlInstance | None = None
         self._main: MainScreen | None = None
+        self._start = start  # read before the app ran: the first frame shows it (once)
         wanted = services.settings.theme
         self._bad_theme = wanted not in self.available_themes
         self.theme = "textual-dark" if self._bad_theme else wanted
 
     def now(self) -> float:
         return self.clock()
+
+    def take_start_instances(self) -> list[ControlInstance] | None:
+        """The instances read before the app started; None: read them now."""
+        return self._start.instances if self._start is not None else None
+
+    def take_start_clusters(self, instance: ControlInstance | None) -> list[MemberCluster] | None:
+        """The clusters of ``instance`` read before the app started, once (the first
+        load of the start section); None: read them now."""
+        start, self._start = self._start, None
+        if start is None or instance is None:
+            return None
+        chosen = start_instance(start.instances)
+        return start.clusters if chosen is not None and chosen.id == instance.id else None
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main

@@ -130,8 +130,9 @@ async def main() -> list[str]:
     services = await open_services(Settings(data_dir=data,
                                             kubeconfig=str(data / "absent")))
     from ccseone_tui.ui.app import CcseoneApp
+    from ccseone_tui.ui.start_cache import read_start_cache
 
-    app = CcseoneApp(services)
+    app = CcseoneApp(services, start=await read_start_cache(services))  # as cli/tui.py
     seen: list[list[str]] = []
     display = app._display
 

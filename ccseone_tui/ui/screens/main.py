@@ -26,6 +26,7 @@ from ccseone_tui.ui import workers
 from ccseone_tui.ui.keys import SECTIONS_GROUP, localize_bindings
 from ccseone_tui.ui.screens.instance_picker import InstancePicker
 from ccseone_tui.ui.sections import SECTION_IDS, SECTIONS, START_SECTION
+from ccseone_tui.ui.start_cache import start_instance
 from ccseone_tui.ui.views.clusters import ClustersView
 from ccseone_tui.ui.widgets.footer import ShellFooter
 from ccseone_tui.ui.widgets.header import ShellHeader
@@ -138,7 +139,11 @@ class MainScreen(Screen[None]):
             interval = self.shell.services.settings.refresh_interval
             self._timer = self.set_interval(interval, self._tick, pause=True, name="probe")
         self.query_one(NavSidebar).mark_current(self.section)
-        self.load_instances()
+        instances = self.shell.take_start_instances()
+        if instances is None:
+            self.load_instances()
+        else:  # read before the app started: the first frame shows the instance and its rows
+            self.on_instances_loaded(msg.InstancesLoaded(instances))
 
     # ---- small terminals -----------------------------------------------------------------
 
@@ -185,8 +190,8 @@ class MainScreen(Screen[None]):
         current = shell.current_instance
         by_id = {i.id: i for i in message.instances}
         chosen = by_id.get(current.id) if current else None
-        if chosen is None and message.instances:
-            chosen = min(message.instances, key=lambda i: (i.created_at, i.name))
+        if chosen is None:
+            chosen = start_instance(message.instances)
         first_load = not self.view(self.section).loaded if self.section != "logs" else True
         changed = (chosen.id if chosen else None) != (current.id if current else None)
         shell.current_instance = chosen

@@ -191,7 +191,11 @@ class ClustersView(TableView[MemberCluster]):
     # ---- ocm: follow the hub while shown ----------------------------------------------------
 
     def reload(self) -> None:
-        super().reload()
+        rows = self.shell.take_start_clusters(self.shell.current_instance)
+        if rows is None:
+            super().reload()
+        else:  # read before the app started (ui/start_cache.py): rows in the first frame
+            self.set_rows(rows)
         self.follow()
 
     def following(self, instance_id: str | None = None) -> bool:
