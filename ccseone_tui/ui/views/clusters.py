@@ -116,19 +116,21 @@ class ClustersView(TableView[MemberCluster]):
         if probe.edge_nodes is not None:
             # the platform's components need nodes labelled ccseone-node-type=edge (§3.1.3.1)
             edge = Text(str(probe.edge_nodes), style="" if probe.edge_nodes else "bold yellow")
-        latency = fmt.DASH if probe.latency_ms is None else f"{probe.latency_ms:.0f} ms"
+        latency = Text(fmt.DASH if probe.latency_ms is None else f"{probe.latency_ms:.0f} ms")
         seen = Text(fmt.since(probe.last_seen, now))
         if self.is_stale(row, now):
             seen.stylize("dim italic")
         return [
             name,
             status,
-            fmt.or_dash(probe.version),
+            # Text, not str: DataTable reads a str cell as markup, parsed again at every
+            # measure and render (and a "[" in a value would be taken for a tag)
+            Text(fmt.or_dash(probe.version)),
             nodes,
             edge,
             latency,
             seen,
-            fmt.or_dash(row.region),
+            Text(fmt.or_dash(row.region)),
             Text(fmt.labels(row.labels, limit=self.flex_width("labels")), style="dim"),
         ]
 
