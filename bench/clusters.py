@@ -43,6 +43,7 @@ from textual.widgets import DataTable  # noqa: E402
 
 from ccseone_tui.config import Settings  # noqa: E402
 from ccseone_tui.domain.models import ClusterStatus  # noqa: E402
+from ccseone_tui.engines.probe import VERSION_TTL  # noqa: E402
 from ccseone_tui.services import Services, open_services  # noqa: E402
 from ccseone_tui.services.events import ClusterProbed  # noqa: E402
 from ccseone_tui.services.fleet.rows import pod_row  # noqa: E402
@@ -181,7 +182,8 @@ async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: i
     print(f"\n1. services.clusters.refresh() of {len(clusters)} clusters "
           f"({len(dead)} in outage), connect timeout {s.settings.connect_timeout:g}s")
     print(f"   slowest live cluster ({slowest.name}, 200 ms per request) probed alone: "
-          f"{ms(best)}  (a probe is 2 requests: /version + nodes)")
+          f"{ms(best)}  (a forced probe: /version + nodes; a warm one in a refresh is "
+          f"the nodes alone, the version asked once per {VERSION_TTL:g} s)")
     print(f"   first refresh (clients cached by associate, new connections): {ms(walls[0])}")
     print(f"   warm refreshes: {', '.join(f'{w * 1000:.0f}' for w in walls[1:])} ms; "
           f"median {ms(warm)}")
@@ -192,6 +194,8 @@ async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: i
           f"({child_cpu / warm:.0%}); load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"   {collected} (all {len(walls)} refreshes, Python's collector defaults)")
+    print(f"   RSS peak: this process {peak_rss_mb():.0f} MB, the fleet's process "
+          f"{child_peak_rss_mb(child):.0f} MB")
     verdict = "meets" if warm <= target else "MISSES"
     print(f"   target 1.5 x slowest + 0.5 s = {ms(target)}; warm/target {warm / target:.2f} "
           f"-> {verdict}; warm/slowest {warm / best:.2f}; cold/target {walls[0] / target:.2f}")
@@ -254,6 +258,17 @@ async def keys_while_refreshing(s: Services, presses: int) -> None:
           f"-> {'meets' if p99 < 0.1 else 'MISSES'} p99 < 100 ms (p99/target {p99 / 0.1:.2f})")
     print(f"   {GC.take()}")
     print(f"   RSS peak of this process (services + app + fleet clients): {peak_rss_mb():.0f} MB")
+
+
+def child_peak_rss_mb(pid: int) -> float:
+    """Peak resident set of another process (VmHWM), from /proc; 0 when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError):
+        pass
+    return 0.0
 
 
 def peak_rss_mb() -> float:
