@@ -40,6 +40,50 @@ def latencies(n: int) -> list[float]:
     return [20.0 + 180.0 * i / max(1, n - 1) for i in range(n)]
 
 
+def dead_indexes(n: int, dead: int) -> list[int]:
+    """Which of ``n`` clusters a bench puts in outage: spread over the fleet (never the
+    slowest one, which is the reference)."""
+    return sorted({(i * n) // (dead + 1) + 1 for i in range(dead)} - {n - 1})
+
+
+NAMESPACES = ("default", "shop", "payments", "monitoring")
+
+
+def sandbox_pod(cluster: str, index: int, node: str, now: str) -> dict[str, Any]:
+    """A Running pod to put straight into a sandbox cluster's state (``state.add``): far
+    faster than a Deployment's controller at thousands of pods; spread over ``NAMESPACES``."""
+    ns = NAMESPACES[index % len(NAMESPACES)]
+    name = f"app-{index // 10:04d}-{index:05d}"
+    return {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": ns, "uid": f"{cluster}-{index}",
+                     "creationTimestamp": now, "labels": {"app": f"app-{index // 10:04d}"},
+                     "annotations": {}},
+        "spec": {"nodeName": node, "containers": [{"name": "main", "image": "nginx:1.27"}]},
+        "status": {"phase": "Running", "podIP": f"10.244.{index // 250}.{index % 250 + 2}",
+                   "startTime": now,
+                   "containerStatuses": [{"name": "main", "ready": True, "restartCount": 0,
+                                          "image": "nginx:1.27",
+                                          "state": {"running": {"startedAt": now}}}]},
+    }
+
+
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU of a process (all its threads) so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_mb(pid: int | str = "self") -> tuple[float, float]:
+    """(RSS now, peak RSS) of a process in MB, from /proc (VmRSS, VmHWM)."""
+    found = {"VmRSS:": 0.0, "VmHWM:": 0.0}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        head = line.split(maxsplit=1)[0] if line else ""
+        if head in found:
+            found[head] = int(line.split()[1]) / 1024
+    return found["VmRSS:"], found["VmHWM:"]
+
+
 # ---- child side ------------------------------------------------------------------------------
 
 

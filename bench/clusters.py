@@ -37,7 +37,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _fleet import FleetChild, associate_all, latencies, serve  # noqa: E402
+from _fleet import (  # noqa: E402
+    FleetChild,
+    associate_all,
+    cpu_seconds,
+    dead_indexes,
+    latencies,
+    serve,
+)
 from _paint import Frames, pct  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
@@ -50,11 +57,6 @@ from ccseone_tui.services.fleet.rows import pod_row  # noqa: E402
 from ccseone_tui.services.fleet.service import ClusterAnswer  # noqa: E402
 
 SIZE = (160, 45)
-
-
-def dead_indexes(n: int, dead: int) -> list[int]:
-    """Spread over the fleet (never the slowest one, which is the reference)."""
-    return sorted({(i * n) // (dead + 1) + 1 for i in range(dead)} - {n - 1})
 
 
 def ms(seconds: float) -> str:
@@ -123,12 +125,6 @@ GC = GcPauses()
 
 
 # ---- part 1: refresh -------------------------------------------------------------------------
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process (all its threads) so far, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: int,

@@ -44,30 +44,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from _fleet import associate_all, start_child, stop_child  # noqa: E402
+from _fleet import sandbox_pod as _pod  # noqa: E402
 
 STAMP = "bench.ccseone/changed-at"
 TUI_SIZE = (160, 45)
-NAMESPACES = ("default", "shop", "payments", "monitoring")
 
 
 # ---- child: the fleet and its changes ---------------------------------------------------------
-
-
-def _pod(cluster: str, index: int, node: str, now: str) -> dict[str, Any]:
-    ns = NAMESPACES[index % len(NAMESPACES)]
-    name = f"app-{index // 10:04d}-{index:05d}"
-    return {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "namespace": ns, "uid": f"{cluster}-{index}",
-                     "creationTimestamp": now, "labels": {"app": f"app-{index // 10:04d}"},
-                     "annotations": {}},
-        "spec": {"nodeName": node, "containers": [{"name": "main", "image": "nginx:1.27"}]},
-        "status": {"phase": "Running", "podIP": f"10.244.{index // 250}.{index % 250 + 2}",
-                   "startTime": now,
-                   "containerStatuses": [{"name": "main", "ready": True, "restartCount": 0,
-                                          "image": "nginx:1.27",
-                                          "state": {"running": {"startedAt": now}}}]},
-    }
 
 
 async def serve(clusters: int, pods: int, rate: float, kubeconfig: Path) -> None:
