@@ -64,7 +64,7 @@ class AppTasksPane(TasksPane):
 
     def task_changed(self, task: Task) -> None:
         if self.started and is_app_task(task, self.app_name):
-            self.reload()
+            self.reload_soon()
 
     def highlighted(self) -> Task | None:
         return self.current()

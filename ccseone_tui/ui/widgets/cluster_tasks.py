@@ -31,4 +31,4 @@ class ClusterTasksPane(TasksPane):
         """A task changed somewhere: re-read if it is (or now is) one of this cluster's."""
         if self.started and (task.id in self.tasks or any(
                 r.target.split("/")[0] == self.cluster.name for r in task.results)):
-            self.reload()
+            self.reload_soon()

@@ -54,9 +54,9 @@ class NamespaceTasksPane(TasksPane):
 
     def task_changed(self, task: Task) -> None:
         if task.id in self.tasks:
-            self.reload()
+            self.reload_soon()
         elif is_about(task, self.namespace):
             # a new task of this namespace (a repair, retry or edit just started here): show
             # its results rather than keep the cursor on the older task
             self.wanted = task.id
-            self.reload()
+            self.reload_soon()
