@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import gc
 import shutil
 import tempfile
 import threading
@@ -255,8 +256,10 @@ async def _run(settings: Settings, sandbox: SandboxThread) -> int:
     services = await open_demo_services(settings, sandbox.fleet)
     try:
         start = await read_start_cache(services)  # the cached rows in the first frame
+        gc.disable()  # until the first frame, as `ccseone` does (cli/tui.py)
         await CcseoneApp(services, start=start).run_async()
     finally:
+        gc.enable()  # the app ended before its first frame: as it was
         await services.close()
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 
 from ccseone_tui.config import Settings
@@ -26,4 +27,10 @@ async def _run(settings: Settings) -> int:
 
 
 def run_tui(settings: Settings) -> int:
-    return asyncio.run(_run(settings))
+    # No collections before the first frame (ui/app.py freeze_startup_objects turns the
+    # collector back on): nearly everything start-up allocates lives as long as the app.
+    gc.disable()
+    try:
+        return asyncio.run(_run(settings))
+    finally:
+        gc.enable()  # the app ended before its first frame (an error): as it was

@@ -184,10 +184,16 @@ def freeze_startup_objects() -> None:
     refresh series; with the start-up heap frozen a full collection is no longer gated by
     the "25% of the long-lived heap" rule, so gen2's threshold is what spaces them out.
     Young collections stay short at 10k objects (~1 ms); bench/clusters.py prints both.
+
+    ``ccseone`` and ``ccseone demo`` start the app with the collector off (cli/tui.py):
+    what start-up allocates (modules, classes, widgets, styles, the cached rows) is nearly
+    all long-lived, and ~170 collections walked it before the first frame (~20-30% of the
+    start-up CPU). It is turned back on here, once, with that heap frozen.
     """
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+    gc.enable()
 
 
 GC_THRESHOLDS = (10_000, 10, 100)  # gen0 allocations, gen1 and gen2 collection counts

@@ -172,3 +172,32 @@ def test_sections_left_out_are_listed_with_their_own_help() -> None:
     args = build_parser(["--db", "x.db", "apps", "list"]).parse_args(
         ["--db", "x.db", "apps", "list", "--instance", "east"])
     assert (args.command, args.action, args.instance) == ("apps", "list", "east")
+
+
+def test_the_tui_starts_with_the_collector_off_until_its_first_frame(tmp_path: Path) -> None:
+    """~170 collections walked the start-up heap before the first frame; ``run_tui`` turns
+    the collector off and the app's first-frame hook (``freeze_startup_objects``) turns it
+    back on with that heap frozen. ``_run`` (the app) is replaced in this child so that no
+    terminal is needed: what is checked is the wiring around it."""
+    answer = run_child("""
+        import gc, json
+        from ccseone_tui.cli import tui
+        from ccseone_tui.ui.app import GC_THRESHOLDS, freeze_startup_objects
+
+        seen = {"before": gc.isenabled()}
+
+        async def app_run(settings):
+            seen["starting"] = gc.isenabled()
+            freeze_startup_objects()  # what the app calls after its first frame
+            seen["painted"] = gc.isenabled()
+            seen["thresholds"] = list(gc.get_threshold()) == list(GC_THRESHOLDS)
+            seen["frozen"] = gc.get_freeze_count() > 0
+            return 0
+
+        tui._run = app_run
+        tui.run_tui(None)
+        seen["after"] = gc.isenabled()
+        print(json.dumps(seen))
+    """, tmp_path)
+    assert answer == {"before": True, "starting": False, "painted": True, "thresholds": True,
+                      "frozen": True, "after": True}
