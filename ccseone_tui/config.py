@@ -28,7 +28,7 @@ class Settings:
     regions: tuple[str, ...] = DEFAULT_REGIONS
     read_only: bool = False
     refresh_interval: float = 15.0  # seconds between cluster probes while a screen shows them
-    concurrency: int = 256  # Kubernetes calls in flight, whole process: >= fleet size
+    concurrency: int = 256  # calls in flight, whole process, beyond one per cluster
     per_cluster_concurrency: int = 8  # … and for one cluster
     connect_timeout: float = 3.0
     read_timeout: float = 10.0

@@ -2,8 +2,9 @@
 
 Every call goes through the low-level ``ApiClient.param_serialize`` + ``call_api`` pair of
 the official asyncio client and reads the answer as raw JSON (never typed models). Each call
-holds a slot of the cluster's semaphore and then of the process-wide one (always in that
-order, so a slow cluster's queue never holds process-wide slots), and has connect/read
+holds a slot of the cluster's semaphore and then, unless it is the cluster's only call in
+flight, of the process-wide one (always in that order, so a slow cluster's queue never holds
+process-wide slots, and no cluster's first call waits behind the others'), and has connect/read
 timeouts as an ``aiohttp.ClientTimeout``: v37 passes ``_request_timeout`` straight to
 aiohttp, where a number is a *total* timeout and a ``(connect, read)`` tuple fails with a
 ``TypeError``. 429 (and 5xx with ``Retry-After``) is retried up to ``MAX_RETRIES`` times,
@@ -60,6 +61,7 @@ class Transport:
         self.default_namespace = default_namespace or "default"
         self._cluster_limit = asyncio.Semaphore(self.settings.per_cluster_concurrency)
         self._global_limit = global_limit
+        self._own_slot_free = True  # see _slot: each cluster's own slot outside the bound
         self.closed = False
 
     async def close(self) -> None:
@@ -72,11 +74,20 @@ class Transport:
     @contextlib.asynccontextmanager
     async def _slot(self) -> AsyncIterator[None]:
         async with self._cluster_limit:
-            if self._global_limit is None:
-                yield
-            else:
-                async with self._global_limit:
+            if self._global_limit is None or not self._own_slot_free:
+                async with self._global_limit or contextlib.nullcontext():
                     yield
+                return
+            # One request per cluster never waits for the process-wide bound, which only
+            # limits a cluster's extra ones: with a fleet larger than ``concurrency`` a
+            # fan-out queued a cluster's first request behind hundreds of other clusters'
+            # lists (a dead cluster of the Fleet view was a gap only when its turn came,
+            # issue #13), so a slow or dead cluster is never delayed by the others.
+            self._own_slot_free = False
+            try:
+                yield
+            finally:
+                self._own_slot_free = True
 
     def _client_timeout(self, total: float | None, sock_read: float | None) -> Any:
         import aiohttp

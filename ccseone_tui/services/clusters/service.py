@@ -77,7 +77,9 @@ PROBE_START_SLICE = 10  # probes a refresh starts at once …
 PROBE_START_GAP = 0.002  # … and the pause (s) before the next slice
 
 
-def _slowest_first(cluster: MemberCluster) -> tuple[bool, float]:
+def slowest_first(cluster: MemberCluster) -> tuple[bool, float]:
+    """Sort key: the clusters the last probe saw fail first (a dead one answers, with its
+    error, at once), then by the last probe's latency, slowest first (the long poles)."""
     probe = cluster.probe
     answered = probe.status in (ClusterStatus.READY, ClusterStatus.NOT_READY)
     return answered, -(probe.latency_ms or 0.0)
@@ -153,6 +155,7 @@ class ClustersService:
         self._regions = tuple(regions)  # Settings.regions; empty: any region
         # hub instances: the last members snapshot per instance id (``stale`` + ``error``)
         self.last_sync: dict[str, Any] = {}
+        self._engine_reads: dict[str, asyncio.Future[Any]] = {}  # see engine_of
         # run for each cluster taken over (associate, register): fleet namespaces reach it
         self.on_joined: list[Callable[[MemberCluster], Awaitable[object]]] = []
 
@@ -169,11 +172,33 @@ class ClustersService:
         return cluster
 
     async def engine_of(self, instance_id: str) -> Any:
-        """The engine of an instance (``engines.ClusterEngine``)."""
+        """The engine of an instance (``engines.ClusterEngine``).
+
+        Calls for the same instance while its row is being read share that one read: a
+        fan-out asks for the engine once per cluster, all in the same loop turn, and 1,000
+        reads of the same row queued one after the other on the database's single
+        connection made the last cluster wait seconds for its client (issue #13: a dead
+        cluster of the Fleet view was marked a gap only when its turn came, 2.6-4.8 s in).
+        A call after the read ended reads again, so an edited instance is never missed."""
         if self._engines is None:
             return self._engine
+        reading = self._engine_reads.get(instance_id)
+        if reading is None:
+            reading = asyncio.ensure_future(self._read_engine(instance_id))
+            self._engine_reads[instance_id] = reading
+            reading.add_done_callback(lambda done: self._engine_read_done(instance_id, done))
+        # shielded: one caller cancelled (a closed view) must not fail the others' read
+        return await asyncio.shield(reading)
+
+    async def _read_engine(self, instance_id: str) -> Any:
         inst = await self._store.get_instance(instance_id)
         return self._engine if inst is None else self._engines.for_instance(inst)
+
+    def _engine_read_done(self, instance_id: str, done: asyncio.Future[Any]) -> None:
+        if self._engine_reads.get(instance_id) is done:
+            del self._engine_reads[instance_id]
+        if not done.cancelled():
+            done.exception()  # retrieved: every waiter may have been cancelled meanwhile
 
     async def client(self, cluster: MemberCluster) -> Any:
         """A direct API client for one member (logs, fleet view, detail tabs); an ocm
@@ -243,7 +268,7 @@ class ClustersService:
             # start in slices, PROBE_START_GAP apart, the slowest last time first (a dead
             # one, then by latency), so spreading the starts does not lengthen the refresh:
             # the long poles are on their way first.
-            for n, cluster in enumerate(sorted(live, key=_slowest_first), 1):
+            for n, cluster in enumerate(sorted(live, key=slowest_first), 1):
                 tasks.append(asyncio.ensure_future(probe(cluster)))
                 if n % PROBE_START_SLICE == 0:
                     await asyncio.sleep(PROBE_START_GAP)

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from ccseone_tui.services.resources.service import ResourceService
 
 
+START_SLICE = 10  # followers started at once …
+START_GAP = 0.002  # … and the pause (s) before the next slice
+
+
 @dataclass(slots=True)
 class _Pending:
     """A delta being built for one cluster: rows by key, so later changes win."""
@@ -241,18 +245,36 @@ async def follow_fleet(service: ResourceService, info: ResourceInfo,
     shared = _Shared(info, wide)
     query = {"namespace": namespace if info.namespaced else None,
              "label_selector": label_selector, "field_selector": field_selector}
-    followers = [_Follower(service, c, shared, box, query) for c in members]
-    tasks = [asyncio.create_task(f.run(), name=f"resources-watch:{f.name}") for f in followers]
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start() -> None:
+        # Started all at once, 1,000 followers run their first step (client, request built
+        # and sent, ~0.3 ms each) in one loop turn, and their answers land in a few more:
+        # no frame meanwhile, and a dead cluster's refusal waits its turn behind them. They
+        # start in slices, START_GAP apart, the ones the last probe saw fail first, then the
+        # slowest (as the refresh does): a known outage is a gap at once, the long poles
+        # are on their way first, and the loop keeps painting between slices.
+        from ccseone_tui.services.clusters.service import slowest_first
+
+        for n, cluster in enumerate(sorted(members, key=slowest_first), 1):
+            follower = _Follower(service, cluster, shared, box, query)
+            tasks.append(asyncio.create_task(follower.run(),
+                                             name=f"resources-watch:{follower.name}"))
+            if n % START_SLICE == 0:
+                await asyncio.sleep(START_GAP)
+
+    starter = asyncio.create_task(start(), name="resources-watch:start")
     try:
         while True:
             await box.wake.wait()
             for delta in box.take():
                 yield delta
     finally:
+        starter.cancel()
         for task in tasks:
             task.cancel()
         with contextlib.suppress(Exception):
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(starter, *tasks, return_exceptions=True)
 
 
 __all__ = ["Mailbox", "follow_fleet"]
