@@ -3,13 +3,22 @@
 A task is recorded before anything changes, each target's result is saved as it finishes
 (so a crash leaves a truthful record), failures on some targets never stop the others, and
 the failed targets of a task can be retried on their own.
+
+Results are saved by a ``ResultSaver``: whatever finished while the previous batch was being
+written goes in the next one, one transaction per batch (1,000 clusters: a few dozen
+transactions, not 1,000). An action can hand the saver writes of its own
+(``with_result``: a namespace's sync state on that cluster) that commit in the same
+transaction as its result, so a crash never leaves one without the other.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ccseone_tui.domain.errors import CcseoneError
@@ -19,11 +28,102 @@ from ccseone_tui.i18n import t
 from ccseone_tui.services.events import EventBus, JournalAppended, TaskChanged
 from ccseone_tui.services.process import Owner, current_owner, owner_gone
 
+log = logging.getLogger(__name__)
+
 TargetAction = Callable[[], Awaitable[str | None]]
 
 
 # result states a retry runs again: failed, never started, or cut off by a killed process
 RETRYABLE = frozenset({TaskStatus.FAILED, TaskStatus.CANCELLED, TaskStatus.INTERRUPTED})
+
+
+# Writes an action hands over to go with its result: ``writer(rows)`` is called once per
+# batch with the rows every target of the batch gave it, inside the batch's transaction.
+BatchWriter = Callable[[list[Any]], Awaitable[object]]
+
+
+@dataclass(slots=True)
+class _Finished:
+    """One target's result and the writes that commit with it."""
+
+    result: TaskResult
+    writes: list[tuple[BatchWriter, Any]] = field(default_factory=list)
+    handed: bool = False  # given to the saver: later writes go straight to the store
+
+
+# the target whose action is running in this context (set by TasksService.run per target;
+# child tasks of the action inherit it)
+_CURRENT: contextvars.ContextVar[_Finished | None] = contextvars.ContextVar(
+    "_CURRENT", default=None)
+
+
+def with_result(writer: BatchWriter, row: Any) -> bool:
+    """Inside an action of ``TasksService.run``: have ``writer`` write ``row`` in the same
+    transaction as this target's result (and with the rows of the other targets of its
+    batch, one ``writer`` call). False outside an action, or once the result is handed
+    over: the caller then writes itself."""
+    current = _CURRENT.get()
+    if current is None or current.handed:
+        return False
+    current.writes.append((writer, row))
+    return True
+
+
+class ResultSaver:
+    """The results of one task, written in batches (``ProbeSaver``'s pattern): the first
+    result is written at once, whatever finishes while a batch is written goes in the
+    next — one transaction per batch, the targets' own writes first, then one executemany
+    of their results. ``TaskChanged`` is emitted after each batch is committed, so a
+    listener that reads the store sees what it was told about."""
+
+    def __init__(self, store: Any, events: EventBus, task: Task) -> None:
+        self._store = store
+        self._events = events
+        self._task = task
+        self._pending: list[_Finished] = []
+        self._unsaved: list[_Finished] = []  # batches whose transaction failed
+        self._writer: asyncio.Task[None] | None = None
+        # the writer runs in the context of the run, not of the first target to finish
+        self._context = contextvars.copy_context()
+        self.batches: list[int] = []  # the size of each batch written, in order
+
+    def add(self, finished: _Finished) -> None:
+        finished.handed = True
+        self._pending.append(finished)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(
+                self._write(), context=self._context)
+
+    async def _save(self, batch: list[_Finished]) -> None:
+        rows: dict[BatchWriter, list[Any]] = {}
+        for finished in batch:
+            for writer, row in finished.writes:
+                rows.setdefault(writer, []).append(row)
+        async with self._store.transaction():  # all of the batch, or none of it
+            for writer, some in rows.items():
+                await writer(some)
+            await self._store.save_task_results([f.result for f in batch])
+        self.batches.append(len(batch))
+        self._events.emit(TaskChanged(self._task))
+
+    async def _write(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await self._save(batch)
+            except Exception as exc:  # rolled back whole (busy, disk): drain() retries
+                log.info("task %s: saving %d results failed (%s); retried at the end",
+                         self._task.id, len(batch), exc)
+                self._unsaved.extend(batch)
+
+    async def drain(self) -> None:
+        """Wait until every result added so far is written. Batches whose transaction
+        failed are tried once more, together; if that fails too, its error raises here."""
+        if self._writer is not None:
+            await self._writer
+        if self._unsaved:
+            batch, self._unsaved = self._unsaved, []
+            await self._save(batch)
 
 
 def new_id(prefix: str) -> str:
@@ -77,7 +177,8 @@ class TasksService:
         batch_size: int | None = None,
         stop_on_failure: bool = False,
     ) -> Task:
-        """Run one action per target, concurrently (or in batches), recording every result."""
+        """Run one action per target, concurrently (or in batches), recording every result
+        (in batches of whatever finished meanwhile, ``ResultSaver``)."""
         now = time.time()
         task = Task(
             id=new_id("task"), kind=kind, target=target, instance_id=instance_id,
@@ -90,9 +191,12 @@ class TasksService:
         await self._store.add_task(task)
         self._events.emit(TaskChanged(task))
         by_target = {r.target: r for r in task.results}
+        saver = ResultSaver(self._store, self._events, task)
 
         async def one(name: str) -> None:
             result = by_target[name]
+            finished = _Finished(result)
+            _CURRENT.set(finished)  # this target's task only (gather gives each its own)
             result.status = TaskStatus.RUNNING
             result.started_at = time.time()
             try:
@@ -102,38 +206,49 @@ class TasksService:
             except asyncio.CancelledError:
                 result.status = TaskStatus.CANCELLED
                 result.finished_at = time.time()
-                await self._store.save_task_result(result)
+                saver.add(finished)
                 raise
             except Exception as exc:  # every failure is recorded against its target
                 result.status = TaskStatus.FAILED
                 result.message = describe_error(exc)
             result.finished_at = time.time()
-            await self._store.save_task_result(result)
-            self._events.emit(TaskChanged(task))
+            saver.add(finished)
 
         names = list(actions)
         step = batch_size or len(names) or 1
-        for i in range(0, len(names), step):
-            batch = names[i : i + step]
-            await asyncio.gather(*(one(n) for n in batch))
-            if stop_on_failure and any(by_target[n].status is TaskStatus.FAILED for n in batch):
-                for rest in names[i + step :]:
-                    by_target[rest].status = TaskStatus.CANCELLED
-                    by_target[rest].message = "not started: an earlier batch failed"
-                    await self._store.save_task_result(by_target[rest])
-                break
+        try:
+            for i in range(0, len(names), step):
+                batch = names[i : i + step]
+                await asyncio.gather(*(one(n) for n in batch))
+                if stop_on_failure and any(by_target[n].status is TaskStatus.FAILED
+                                           for n in batch):
+                    for rest in names[i + step :]:
+                        by_target[rest].status = TaskStatus.CANCELLED
+                        by_target[rest].message = "not started: an earlier batch failed"
+                        saver.add(_Finished(by_target[rest]))
+                    break
+        except asyncio.CancelledError:
+            # the targets cut off were handed over as Cancelled: record them before leaving
+            await saver.drain()
+            raise
+        await saver.drain()
         task.status = overall_status(task.results)
         task.finished_at = time.time()
-        await self._store.update_task(task)
+        entry = None if not instance_id else self._entry(
+            instance_id, kind, target, task.status.value,
+            duration_ms=(task.finished_at - now) * 1000,
+            error="; ".join(f"{r.target}: {r.message}" for r in task.results
+                            if r.status is TaskStatus.FAILED),
+            task_id=task.id)
+        # the task's end and its journal line together: a crash between them would leave
+        # a finished task that no journal line (nor reconcile, it is finished) ever tells of
+        async with self._store.transaction():
+            await self._store.update_task(task, results=False)  # each saved as it finished
+            if entry is not None:
+                entry.id = await self._store.add_journal(entry)
         self._events.emit(TaskChanged(task))
-        if instance_id:
-            await self.journal(
-                instance_id, kind, target, task.status.value,
-                duration_ms=(task.finished_at - now) * 1000,
-                error="; ".join(f"{r.target}: {r.message}" for r in task.results
-                                if r.status is TaskStatus.FAILED),
-                task_id=task.id,
-            )
+        if entry is not None:
+            self._events.emit(JournalAppended(entry))
         return task
 
     async def reconcile(self, now: float | None = None) -> list[Task]:
@@ -183,10 +298,17 @@ class TasksService:
         self, instance_id: str, action: str, target: str, result: str, *,
         duration_ms: float | None = None, error: str = "", task_id: str | None = None,
     ) -> JournalEntry:
-        entry = JournalEntry(
-            id=0, instance_id=instance_id, at=time.time(), user=self._user, action=action,
-            target=target, result=result, duration_ms=duration_ms, error=error, task_id=task_id,
-        )
+        entry = self._entry(instance_id, action, target, result, duration_ms=duration_ms,
+                            error=error, task_id=task_id)
         entry.id = await self._store.add_journal(entry)
         self._events.emit(JournalAppended(entry))
         return entry
+
+    def _entry(
+        self, instance_id: str, action: str, target: str, result: str, *,
+        duration_ms: float | None = None, error: str = "", task_id: str | None = None,
+    ) -> JournalEntry:
+        return JournalEntry(
+            id=0, instance_id=instance_id, at=time.time(), user=self._user, action=action,
+            target=target, result=result, duration_ms=duration_ms, error=error, task_id=task_id,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable
 
 from ccseone_tui.domain.models import FleetNamespace
 from ccseone_tui.store.base import Row, Table, dumps, loads, marks, violated
@@ -115,6 +116,26 @@ class NamespacesTable(Table):
             raise MissingReference(
                 "namespace sync state", namespace_id, "namespace or cluster"
             ) from exc
+
+    async def set_sync_states(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """Record several ``(namespace_id, cluster_id, state, message)`` at once (one
+        statement). A row whose namespace or cluster is gone is skipped, as ``set_sync_state``
+        callers skip its ``MissingReference``: one vanished cluster must not cost the others
+        their states. Returns how many rows were written."""
+        now = time.time()
+        params = [(ns_id, cluster_id, state, redact(message), now, ns_id, cluster_id)
+                  for ns_id, cluster_id, state, message in rows]
+        if not params:
+            return 0
+        # INSERT … SELECT needs its WHERE before ON CONFLICT (SQLite's parsing rule)
+        return await self._db.executemany(
+            "INSERT INTO namespace_sync (namespace_id, cluster_id, state, message, "
+            "updated_at) SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM namespaces WHERE "
+            "id = ?) AND EXISTS (SELECT 1 FROM clusters WHERE id = ?) "
+            "ON CONFLICT (namespace_id, cluster_id) DO UPDATE SET state=excluded.state, "
+            "message=excluded.message, updated_at=excluded.updated_at",
+            params,
+        )
 
     async def sync_states(self, namespace_id: str) -> dict[str, tuple[str, str, float]]:
         """``{cluster_id: (state, message, updated_at)}``."""

@@ -93,9 +93,10 @@ class TasksTable(Table):
                 raise AlreadyExists("task", task.id) from exc
             raise StoreError(f"task {task.id!r}: {exc}") from exc
 
-    async def update_task(self, task: Task) -> None:
+    async def update_task(self, task: Task, *, results: bool = True) -> None:
         """Update the task's fields and upsert its results (results not in ``task.results``
-        are kept). A task that is not stored yet is inserted."""
+        are kept; ``results=False``: the task's own row only, its results were saved as they
+        finished). A task that is not stored yet is inserted."""
         async with self._db.transaction():
             n = await self._db.execute(
                 "UPDATE tasks SET kind=?, target=?, instance_id=?, status=?, user=?, "
@@ -106,7 +107,8 @@ class TasksTable(Table):
                 await self._db.execute(
                     f"INSERT INTO tasks ({_TASK}) VALUES ({marks(9)})", _task_row(task)
                 )
-            await self._upsert_results(task, task.results)
+            if results or n == 0:
+                await self._upsert_results(task, task.results)
 
     async def _upsert_results(self, task: Task, results: Iterable[TaskResult]) -> None:
         rows = [_result_row(r) for r in results]
@@ -122,6 +124,17 @@ class TasksTable(Table):
             await self._db.execute(_UPSERT_RESULT, _result_row(result))
         except sqlite3.IntegrityError as exc:
             raise MissingReference("task result", result.target, "task") from exc
+
+    async def save_task_results(self, results: Iterable[TaskResult]) -> None:
+        """Upsert several targets' results in one statement (one transaction, or part of
+        the caller's): the fan-out writes what finished meanwhile as one batch."""
+        rows = [_result_row(r) for r in results]
+        if not rows:
+            return
+        try:
+            await self._db.executemany(_UPSERT_RESULT, rows)
+        except sqlite3.IntegrityError as exc:
+            raise MissingReference("task result", str(rows[0][1]), "task") from exc
 
     async def get_task(self, id: str) -> Task | None:
         r = await self._db.fetchone(f"SELECT {_TASK} FROM tasks WHERE id = ?", (id,))
