@@ -25,6 +25,7 @@ from ccseone_tui.ui.keys import localize_bindings
 from ccseone_tui.ui.messages import RowsLoaded
 from ccseone_tui.ui.widgets.columns_more import ColumnsMore
 from ccseone_tui.ui.widgets.empty_state import EmptyState
+from ccseone_tui.ui.widgets.in_place_table import InPlaceTable
 
 if TYPE_CHECKING:
     from ccseone_tui.ui.app import CcseoneApp
@@ -198,9 +199,12 @@ class TableView(Vertical, Generic[T]):
             except CellDoesNotExist:  # no cursor row: start at the top
                 keep = None
         table.clear()
-        for key, row in self.rows.items():
-            if self.matches(row):
-                table.add_row(*self.cells(row), key=key)
+        shown = ((key, self.cells(row)) for key, row in self.rows.items() if self.matches(row))
+        if isinstance(table, InPlaceTable):
+            table.add_keyed_rows(shown)
+        else:
+            for key, cells in shown:
+                table.add_row(*cells, key=key)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
         self.refresh_chrome()
