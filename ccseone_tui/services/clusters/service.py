@@ -179,7 +179,9 @@ class ClustersService:
         reads of the same row queued one after the other on the database's single
         connection made the last cluster wait seconds for its client (issue #13: a dead
         cluster of the Fleet view was marked a gap only when its turn came, 2.6-4.8 s in).
-        A call after the read ended reads again, so an edited instance is never missed."""
+        A call after the read ended reads again, so an edited instance is never missed.
+        Not to be awaited inside a store transaction: joining a read another caller started,
+        it would wait for the transaction to end, and the transaction for it."""
         if self._engines is None:
             return self._engine
         reading = self._engine_reads.get(instance_id)
