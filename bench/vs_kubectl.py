@@ -111,6 +111,10 @@ def main() -> None:
         kubeconfig = work / "kubeconfig"
         env = {**os.environ, "CCSEONE_DATA_DIR": str(work / "data"), "HOME": str(work),
                "KUBECONFIG": str(kubeconfig)}
+        # bytecode as an installed package has it (see bench/cli_start.py)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "ccseone_tui")],
+                       check=True)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         base = [CCSEONE, "--config", str(work / "none.toml"), "--kubeconfig", str(kubeconfig)]
         fleet = Fleet(opts.clusters, opts.latency, kubeconfig)
         try:
