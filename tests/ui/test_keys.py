@@ -233,3 +233,24 @@ def test_typed_confirmation_says_what_is_wrong_while_typing() -> None:
     assert "character 4 differs" in match_text("easX", "east-prod-1")
     assert "2 characters too many" in match_text("east-prod-1xy", "east-prod-1")
     assert match_text(" east-prod-1 ", "east-prod-1") == t("typed.match.ok")
+
+
+async def test_footer_recomposes_only_when_its_keys_change(services: Services,
+                                                           make_app: MakeApp) -> None:
+    """A bindings signal with the same keys (a view re-checking its actions while rows load)
+    rebuilds nothing; a section with other keys rebuilds once and lists them."""
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = app.main.query_one(ShellFooter)
+        before, keys = footer.recomposes, footer_keys(app)
+        for _ in range(10):
+            app.main.refresh_bindings()
+            await pilot.pause()
+        await settle(pilot)
+        assert footer.recomposes == before and footer_keys(app) == keys
+        await pilot.press("3")  # Namespaces: other keys
+        await settle(pilot)
+        await pilot.pause()
+        assert footer.recomposes > before and "R" in footer_keys(app)
+        assert footer_keys(app) != keys
