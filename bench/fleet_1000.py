@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/fleet_1000.py [--clusters 1000] [--dead 5] [--pods 20]
                                          [--presses 40] [--no-view] [--no-namespace]
+                                         [--gc tuned|default] [--profile N]
     smoke: --clusters 20 --pods 5 --presses 8
 
 A sandbox fleet of ``--clusters`` clusters (nodes=2, no system workloads, ``--pods`` Running
@@ -26,6 +27,11 @@ ms (the last one the slowest), and ``--dead`` of them go into outage (connection
    one row per cluster): detail painted, cursor keys in it; then the delete with the detail
    open (its task pane follows every result): wall, failures, keys meanwhile.
 
+The collector is tuned as the app tunes it after its first frame, which headless apps skip
+(``freeze_startup_objects``: the heap frozen, the app's thresholds); ``--gc default`` keeps
+Python's defaults, as every figure before the "--gc" option was measured (full collections
+of 170-370 ms there). The lag lines give the collector's pauses in their window.
+
 A "paint" is the first frame composed after the action whose state shows its effect
 (``bench/_paint.py``). Prints figures and ratios; asserts nothing.
 """
@@ -35,6 +41,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import sys
 import tempfile
@@ -104,12 +111,16 @@ def open_sockets() -> int:
 
 
 class LoopLag:
-    """How late a 10 ms sleep wakes up: how long the event loop was busy elsewhere."""
+    """How late a 10 ms sleep wakes up: how long the event loop was busy elsewhere (the
+    longest stall is what a key waits at worst). Also the garbage collector's pauses in the
+    same window: a full collection stops the loop too, and shows up as a stall of its own."""
 
     TICK = 0.01
 
     def __init__(self) -> None:
         self.samples: list[float] = []
+        self.gc_pauses: list[tuple[int, float]] = []  # (generation, seconds)
+        self._gc_start = 0.0
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
@@ -118,18 +129,40 @@ class LoopLag:
             await asyncio.sleep(self.TICK)
             self.samples.append(time.perf_counter() - t0 - self.TICK)
 
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.gc_pauses.append((info["generation"], time.perf_counter() - self._gc_start))
+
     def __enter__(self) -> LoopLag:
         self._task = asyncio.create_task(self._run())
+        gc.callbacks.append(self._gc)
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert self._task is not None
         self._task.cancel()
+        gc.callbacks.remove(self._gc)
 
     def line(self) -> str:
         s = self.samples
-        return (f"event-loop lag p50 {ms(pct(s, 0.5))}  p99 {ms(pct(s, 0.99))}  max "
-                f"{ms(max(s, default=0.0))}")
+        full = [took for gen, took in self.gc_pauses if gen == 2]
+        return (f"event-loop stall (lag of a {self.TICK * 1000:.0f} ms tick, {len(s)} ticks) "
+                f"p50 {ms(pct(s, 0.5))}  p99 {ms(pct(s, 0.99))}  max {ms(max(s, default=0.0))}"
+                f"; gc: {len(self.gc_pauses)} collections, {len(full)} full, longest full "
+                f"{ms(max(full, default=0.0))}, longest young "
+                f"{ms(max((t for g, t in self.gc_pauses if g < 2), default=0.0))}")
+
+
+def tune_gc(args: argparse.Namespace) -> None:
+    """``--gc tuned``: what the app does after its first frame, which headless apps skip
+    (``freeze_startup_objects``: the heap alive now frozen, the app's thresholds). What
+    the view loads after it is not frozen, as in the app."""
+    if args.gc == "tuned":
+        from ccseone_tui.ui.app import freeze_startup_objects
+
+        freeze_startup_objects()
 
 
 def profiler(top: int) -> Any:
@@ -233,6 +266,7 @@ async def fleet_view(s: Services, names: list[str], dead: set[str], args: argpar
     reset_peak_rss()
     app = CcseoneApp(s, live_probes=False)
     async with app.run_test(size=SIZE) as pilot:
+        tune_gc(args)  # where the app does it: once its first frame is up
         await app.workers.wait_for_complete()
         await pilot.pause()
         rss_before, _ = memory_mb()
@@ -356,6 +390,7 @@ async def namespace_create(s: Services, names: list[str], dead: set[str],
     name = "fleet-1000"
     app = CcseoneApp(s, live_probes=False)
     async with app.run_test(size=SIZE) as pilot:
+        tune_gc(args)  # where the app does it: once its first frame is up
         await app.workers.wait_for_complete()
         await pilot.press(section("namespaces").key)
         await app.workers.wait_for_complete()
@@ -480,6 +515,9 @@ def main() -> None:
     ap.add_argument("--presses", type=int, default=40, help="cursor keys per measure")
     ap.add_argument("--no-view", action="store_true", help="skip part 1 (the Fleet view)")
     ap.add_argument("--no-namespace", action="store_true", help="skip part 2 (namespaces)")
+    ap.add_argument("--gc", choices=("tuned", "default"), default="tuned",
+                    help="the app's collector tuning (gc.freeze + thresholds, which headless "
+                         "apps skip), or Python's defaults (as measured before this option)")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="cProfile part 2's create, detail and delete; print the top N")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 TargetAction = Callable[[], Awaitable[str | None]]
 
 
+# actions a run starts per loop turn (see TasksService.run's start): ~10 x 0.5 ms of CPU
+START_SLICE = 10
+
 # result states a retry runs again: failed, never started, or cut off by a killed process
 RETRYABLE = frozenset({TaskStatus.FAILED, TaskStatus.CANCELLED, TaskStatus.INTERRUPTED})
 
@@ -176,9 +179,12 @@ class TasksService:
         instance_id: str | None = None,
         batch_size: int | None = None,
         stop_on_failure: bool = False,
+        start_order: Callable[[str], Any] | None = None,
     ) -> Task:
         """Run one action per target, concurrently (or in batches), recording every result
-        (in batches of whatever finished meanwhile, ``ResultSaver``)."""
+        (in batches of whatever finished meanwhile, ``ResultSaver``). ``start_order``: a
+        sort key of the targets, the order their actions start in within a batch (the
+        results keep the mapping's order), e.g. the slowest clusters first."""
         now = time.time()
         task = Task(
             id=new_id("task"), kind=kind, target=target, instance_id=instance_id,
@@ -196,7 +202,7 @@ class TasksService:
         async def one(name: str) -> None:
             result = by_target[name]
             finished = _Finished(result)
-            _CURRENT.set(finished)  # this target's task only (gather gives each its own)
+            _CURRENT.set(finished)  # this target's task only (each task has its own context)
             result.status = TaskStatus.RUNNING
             result.started_at = time.time()
             try:
@@ -214,18 +220,50 @@ class TasksService:
             result.finished_at = time.time()
             saver.add(finished)
 
+        async def start(batch: list[str]) -> None:
+            """Run ``one`` for every name of ``batch``, started START_SLICE per loop turn.
+
+            Each action builds and sends its first request before it first yields (~0.3-0.5
+            ms of CPU at 1,000 clusters); started all at once they ran in one loop turn, a
+            ~450 ms stall (no frame, no key) on 1,000 clusters. A bare yield between slices
+            (no timer: a 2 ms gap per slice made the create slower) lets the answers and
+            the screen in between. The last slices now start later than before (answers
+            are read meanwhile): ``start_order`` puts the long poles first."""
+            started: list[asyncio.Task[None]] = []
+            order = batch if start_order is None else sorted(batch, key=start_order)
+            try:
+                for n, name in enumerate(order, 1):
+                    started.append(asyncio.ensure_future(one(name)))
+                    if n % START_SLICE == 0 and n < len(batch):
+                        await asyncio.sleep(0)
+                await asyncio.gather(*started)
+            except asyncio.CancelledError:
+                for task in started:  # gather has done so already, the start loop has not
+                    task.cancel()
+                await asyncio.gather(*started, return_exceptions=True)  # each records itself
+                # targets cut off before their action ever ran (not started yet, or
+                # cancelled before their first step) are recorded like the rest
+                for name in batch:
+                    if by_target[name].status is TaskStatus.PENDING:
+                        not_started(name, "not started: the task was cancelled")
+                raise
+
+        def not_started(name: str, why: str) -> None:
+            result = by_target[name]
+            result.status = TaskStatus.CANCELLED
+            result.message = why
+            saver.add(_Finished(result))
+
         names = list(actions)
         step = batch_size or len(names) or 1
         try:
             for i in range(0, len(names), step):
                 batch = names[i : i + step]
-                await asyncio.gather(*(one(n) for n in batch))
+                await start(batch)
                 if stop_on_failure and any(by_target[n].status is TaskStatus.FAILED
                                            for n in batch):
                     for rest in names[i + step :]:
-                        by_target[rest].status = TaskStatus.CANCELLED
-                        by_target[rest].message = "not started: an earlier batch failed"
-                        saver.add(_Finished(by_target[rest]))
+                        not_started(rest, "not started: an earlier batch failed")
                     break
         except asyncio.CancelledError:
             # the targets cut off were handed over as Cancelled: record them before leaving

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import EllipsisType
 from typing import Any
@@ -53,6 +54,17 @@ from ccseone_tui.store.errors import AlreadyExists
 
 KINDS = ("namespace.create", "namespace.edit", "namespace.repair", "namespace.delete",
          "namespace.sync")
+
+
+def slowest_of(targets: list[MemberCluster]) -> Callable[[str], tuple[bool, float]]:
+    """The order a fan-out starts its clusters in (``TasksService.run``'s ``start_order``):
+    the ones the last probe saw fail first, then the slowest, as the refresh does. The
+    runner starts a slice per loop turn, so the last slice starts later than the first;
+    the long poles go first and the fast ones catch up."""
+    from ccseone_tui.services.clusters.service import slowest_first  # as live.py does
+
+    keys = {c.name: slowest_first(c) for c in targets}
+    return keys.__getitem__
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +223,7 @@ class NamespacesService:
         task = await self._tasks.run(
             "namespace.create", ns.name,
             {c.name: self._steps.apply(c, ns, inst.name, adopt, engine) for c in targets},
-            instance_id=inst.id)
+            instance_id=inst.id, start_order=slowest_of(targets))
         self._changed(ns)
         return task
 
@@ -254,7 +266,7 @@ class NamespacesService:
         task = await self._tasks.run(
             "namespace.repair", ns.name,
             {c.name: self._steps.apply(c, ns, inst.name, False, engine) for c in targets},
-            instance_id=inst.id)
+            instance_id=inst.id, start_order=slowest_of(targets))
         self._changed(ns)
         return task
 
@@ -341,7 +353,7 @@ class NamespacesService:
         task = await self._tasks.run("namespace.delete", ns.name,
                                      {c.name: self._steps.delete(c, ns, engine)
                                       for c in targets},
-                                     instance_id=inst.id)
+                                     instance_id=inst.id, start_order=slowest_of(targets))
         await self._finish_delete(inst, ns)
         return task
 
