@@ -43,6 +43,7 @@ from _fleet import (  # noqa: E402
     cpu_seconds,
     dead_indexes,
     latencies,
+    memory_mb,
     serve,
 )
 from _paint import Frames, pct  # noqa: E402
@@ -191,7 +192,7 @@ async def refresh_figures(s: Services, instance_id: str, dead: set[str], runs: i
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"   {collected} (all {len(walls)} refreshes, Python's collector defaults)")
     print(f"   RSS peak: this process {peak_rss_mb():.0f} MB, the fleet's process "
-          f"{child_peak_rss_mb(child):.0f} MB")
+          f"{memory_mb(child)[1]:.0f} MB")
     verdict = "meets" if warm <= target else "MISSES"
     print(f"   target 1.5 x slowest + 0.5 s = {ms(target)}; warm/target {warm / target:.2f} "
           f"-> {verdict}; warm/slowest {warm / best:.2f}; cold/target {walls[0] / target:.2f}")
@@ -254,17 +255,6 @@ async def keys_while_refreshing(s: Services, presses: int) -> None:
           f"-> {'meets' if p99 < 0.1 else 'MISSES'} p99 < 100 ms (p99/target {p99 / 0.1:.2f})")
     print(f"   {GC.take()}")
     print(f"   RSS peak of this process (services + app + fleet clients): {peak_rss_mb():.0f} MB")
-
-
-def child_peak_rss_mb(pid: int) -> float:
-    """Peak resident set of another process (VmHWM), from /proc; 0 when unknown."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    except (OSError, ValueError):
-        pass
-    return 0.0
 
 
 def peak_rss_mb() -> float:

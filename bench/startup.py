@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _fleet import cpu_seconds  # noqa: E402  (user + system CPU from /proc)
+
 BASELINE = r'''
 import sys
 from textual.app import App
@@ -79,13 +81,6 @@ async def seed_cache(db: Path, clusters: int) -> None:
             status=ClusterStatus.READY, version="v1.30.2", nodes=3, nodes_ready=3, edge_nodes=1,
             latency_ms=12.0, last_seen=now, probed_at=now))
     await store.close()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a running process so far (``/proc/PID/stat``): unlike the wall
-    time, barely moved by other work on the machine."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def time_to_marker(argv: list[str], marker: bytes, env: dict[str, str],
