@@ -9,45 +9,25 @@ real SQLite store (its own trace counts the reads)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from ccseone_tui.domain import errors as E
 from ccseone_tui.domain.models import MemberCluster
 from ccseone_tui.sandbox import SandboxFleet
-from ccseone_tui.services import AssociateRequest, Services, open_services
-
-from .conftest import make_settings
-
-
-@pytest.fixture
-async def four() -> AsyncIterator[SandboxFleet]:
-    async with SandboxFleet(clusters=4, nodes=1) as f:
-        yield f
-
-
-@pytest.fixture
-async def services(tmp_path: Path, four: SandboxFleet) -> AsyncIterator[Services]:
-    s = await open_services(make_settings(tmp_path, four.kubeconfig_path),  # read: 3 s
-                            user="tester")
-    await s.instances.create("east", "cn-east-1")
-    yield s
-    await s.close()
+from ccseone_tui.services import AssociateRequest, Services
 
 
 def asked(cluster: object) -> list[str]:
     return [path for _method, path in cluster.requests]  # type: ignore[attr-defined]
 
 
-async def test_checks_run_side_by_side(services: Services, four: SandboxFleet) -> None:
-    slow, *others = four.clusters
+async def test_checks_run_side_by_side(services: Services, fleet: SandboxFleet) -> None:
+    await services.instances.create("east", "cn-east-1")
+    slow, *others = fleet.clusters
     slow.faults.latency_ms = 2000.0  # each of its answers takes 2 s
     trace: list[str] = []
     await services.store._db.conn.set_trace_callback(trace.append)
     call = asyncio.create_task(services.clusters.associate(
-        "east", [AssociateRequest(context=c.name) for c in four.clusters]))
+        "east", [AssociateRequest(context=c.name) for c in fleet.clusters]))
     # the others are asked (and answer) while the first is still on its first request:
     # one after another, nobody would be asked before the first cluster's two answers
     for _ in range(2000):
@@ -58,19 +38,20 @@ async def test_checks_run_side_by_side(services: Services, four: SandboxFleet) -
     assert "/api/v1/nodes" not in asked(slow) and not call.done()
     results = await call
     await services.store._db.conn.set_trace_callback(None)
-    assert [getattr(r, "name", r) for r in results] == [c.name for c in four.clusters]
+    assert [getattr(r, "name", r) for r in results] == [c.name for c in fleet.clusters]
     # one /version per cluster: the probe after the check reuses the version it just asked
-    assert all(asked(c).count("/version") == 1 for c in four.clusters)
+    assert all(asked(c).count("/version") == 1 for c in fleet.clusters)
     # the cache's clusters were read once for the whole call
     assert sum(1 for sql in trace if "FROM clusters ORDER BY name" in sql) == 1
     journal = await services.store.list_journal(results[0].instance_id)  # type: ignore[union-attr]
     assert [e.target for e in journal if e.action == "cluster.associate"] == \
-        [c.name for c in four.clusters]  # in the order asked
+        [c.name for c in fleet.clusters]  # in the order asked
 
 
 async def test_a_name_or_server_taken_earlier_in_the_call_is_refused(
-        services: Services, four: SandboxFleet) -> None:
-    a, b, *_ = four.clusters
+        services: Services, fleet: SandboxFleet) -> None:
+    await services.instances.create("east", "cn-east-1")
+    a, b, *_ = fleet.clusters
     results = await services.clusters.associate("east", [
         AssociateRequest(context=a.name),
         AssociateRequest(context=a.name, name="again"),  # the same server under a new name
