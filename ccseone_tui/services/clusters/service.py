@@ -324,8 +324,9 @@ class ClustersService:
                     return exc
             return cluster
 
-        checks = await asyncio.gather(*(checked(c) if isinstance(c, MemberCluster)
-                                        else _as_result(c) for c in planned))
+        answers = iter(await asyncio.gather(*(checked(c) for c in planned
+                                              if isinstance(c, MemberCluster))))
+        checks = [next(answers) if isinstance(c, MemberCluster) else c for c in planned]
         results: list[MemberCluster | CcseoneError] = []
         claimed: set[str] = set()
         servers: dict[str, str] = {}  # taken by an earlier request of this call
@@ -632,8 +633,3 @@ class ClustersService:
                                                context=cluster.context))
         if owns_credentials(cluster.kubeconfig, self._credentials_dir):
             await asyncio.to_thread(Path(cluster.kubeconfig or "").unlink, missing_ok=True)
-
-
-async def _as_result(error: CcseoneError) -> CcseoneError:
-    """A request refused before any check, in the place of its check's outcome."""
-    return error
