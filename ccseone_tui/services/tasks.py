@@ -4,9 +4,9 @@ A task is recorded before anything changes, each target's result is saved as it 
 (so a crash leaves a truthful record), failures on some targets never stop the others, and
 the failed targets of a task can be retried on their own.
 
-Results are saved by a ``ResultSaver``: whatever finished while the previous batch was being
-written goes in the next one, one transaction per batch (1,000 clusters: a few dozen
-transactions, not 1,000). An action can hand the saver writes of its own
+Results are saved by a ``ResultSaver`` (``write_behind.py``): whatever finished while the
+previous batch was being written goes in the next one, one transaction per batch (1,000
+clusters: a few dozen transactions, not 1,000). An action can hand the saver writes of its own
 (``with_result``: a namespace's sync state on that cluster) that commit in the same
 transaction as its result, so a crash never leaves one without the other.
 """
@@ -27,6 +27,7 @@ from ccseone_tui.domain.models import Task, TaskResult, TaskStatus
 from ccseone_tui.i18n import t
 from ccseone_tui.services.events import EventBus, JournalAppended, TaskChanged
 from ccseone_tui.services.process import Owner, current_owner, owner_gone
+from ccseone_tui.services.write_behind import WriteBehind
 
 log = logging.getLogger(__name__)
 
@@ -72,32 +73,23 @@ def with_result(writer: BatchWriter, row: Any) -> bool:
     return True
 
 
-class ResultSaver:
-    """The results of one task, written in batches (``ProbeSaver``'s pattern): the first
-    result is written at once, whatever finishes while a batch is written goes in the
-    next — one transaction per batch, the targets' own writes first, then one executemany
-    of their results. ``TaskChanged`` is emitted after each batch is committed, so a
-    listener that reads the store sees what it was told about."""
+class ResultSaver(WriteBehind[_Finished]):
+    """The results of one task, written in batches (``WriteBehind``): one transaction per
+    batch, the targets' own writes first, then one executemany of their results;
+    ``TaskChanged`` after each commit."""
 
     def __init__(self, store: Any, events: EventBus, task: Task) -> None:
+        super().__init__()  # the writer runs in the context of the run, not of a target
         self._store = store
         self._events = events
         self._task = task
-        self._pending: list[_Finished] = []
         self._unsaved: list[_Finished] = []  # batches whose transaction failed
-        self._writer: asyncio.Task[None] | None = None
-        # the writer runs in the context of the run, not of the first target to finish
-        self._context = contextvars.copy_context()
-        self.batches: list[int] = []  # the size of each batch written, in order
 
-    def add(self, finished: _Finished) -> None:
-        finished.handed = True
-        self._pending.append(finished)
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.get_running_loop().create_task(
-                self._write(), context=self._context)
+    def add(self, item: _Finished) -> None:
+        item.handed = True
+        super().add(item)
 
-    async def _save(self, batch: list[_Finished]) -> None:
+    async def save(self, batch: list[_Finished]) -> None:
         rows: dict[BatchWriter, list[Any]] = {}
         for finished in batch:
             for writer, row in finished.writes:
@@ -106,27 +98,21 @@ class ResultSaver:
             for writer, some in rows.items():
                 await writer(some)
             await self._store.save_task_results([f.result for f in batch])
-        self.batches.append(len(batch))
         self._events.emit(TaskChanged(self._task))
 
-    async def _write(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                await self._save(batch)
-            except Exception as exc:  # rolled back whole (busy, disk): drain() retries
-                log.info("task %s: saving %d results failed (%s); retried at the end",
-                         self._task.id, len(batch), exc)
-                self._unsaved.extend(batch)
+    def failed(self, batch: list[_Finished], exc: Exception) -> None:
+        log.info("task %s: saving %d results failed (%s); retried at the end",
+                 self._task.id, len(batch), exc)
+        self._unsaved.extend(batch)
 
     async def drain(self) -> None:
         """Wait until every result added so far is written. Batches whose transaction
         failed are tried once more, together; if that fails too, its error raises here."""
-        if self._writer is not None:
-            await self._writer
+        await self.written()
         if self._unsaved:
             batch, self._unsaved = self._unsaved, []
-            await self._save(batch)
+            await self.save(batch)
+            self.batches.append(len(batch))
 
 
 def new_id(prefix: str) -> str:

@@ -51,6 +51,7 @@ from ccseone_tui.services.events import ClusterProbed, ClustersChanged, Clusters
 from ccseone_tui.services.guard import Guard
 from ccseone_tui.services.instances import InstancesService
 from ccseone_tui.services.tasks import TasksService, new_id
+from ccseone_tui.services.write_behind import WriteBehind
 
 if TYPE_CHECKING:
     from ccseone_tui.services.clusters.member import ClusterDeletion, EdgeNode
@@ -88,52 +89,34 @@ def slowest_first(cluster: MemberCluster) -> tuple[bool, float]:
     return answered, -(probe.latency_ms or 0.0)
 
 
-class ProbeSaver:
-    """The probes of one refresh, written in batches: the first answer is written at once,
-    and whatever lands while a batch is being written goes in the next one — one
-    ``save_probes`` (one transaction, one executemany) per batch instead of one UPDATE
-    transaction per cluster. Each cluster of a batch is announced after its batch is saved,
-    so a listener that reads the cache sees the answer it was told about."""
+class ProbeSaver(WriteBehind[MemberCluster]):
+    """The probes of one refresh, written in batches (``WriteBehind``): one ``save_probes``
+    (one transaction, one executemany) per batch instead of one UPDATE transaction per
+    cluster, each cluster announced after its batch is saved."""
 
     def __init__(self, store: Any, events: EventBus) -> None:
+        super().__init__()
         self._store = store
         self._events = events
-        self._pending: dict[str, MemberCluster] = {}
-        self._writer: asyncio.Task[None] | None = None
         self._failed: Exception | None = None
-        self.batches: list[int] = []  # the size of each batch written, in order
 
-    def add(self, cluster: MemberCluster) -> None:
-        self._pending[cluster.id] = cluster
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.get_running_loop().create_task(self._write())
+    def batch(self, pending: list[MemberCluster]) -> list[MemberCluster]:
+        return list({c.id: c for c in pending}.values())  # a later answer replaces one
 
-    async def _write(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, {}
-            try:
-                await self._store.save_probes({cid: c.probe for cid, c in batch.items()})
-            except Exception as exc:  # the database: that batch is lost, drain() says so
-                self._failed = self._failed or exc
-                continue
-            self.batches.append(len(batch))
-            for cluster in batch.values():
-                self._events.emit(ClusterProbed(cluster))
+    async def save(self, batch: list[MemberCluster]) -> None:
+        await self._store.save_probes({c.id: c.probe for c in batch})
+        for cluster in batch:
+            self._events.emit(ClusterProbed(cluster))
+
+    def failed(self, batch: list[MemberCluster], exc: Exception) -> None:
+        self._failed = self._failed or exc  # that batch is lost: drain() says so
 
     async def drain(self) -> None:
         """Wait until every probe added so far is written; the first failed write raises
         here (the batches after it were still tried)."""
-        if self._writer is not None:
-            await self._writer
+        await self.written()
         if self._failed is not None:
             raise self._failed
-
-    def cancel(self) -> None:
-        """Stop writing (the refresh was cancelled): a batch in flight is rolled back whole
-        by its transaction, the rest is dropped."""
-        self._pending.clear()
-        if self._writer is not None:
-            self._writer.cancel()
 
 
 def normalize_server(url: str) -> str:
